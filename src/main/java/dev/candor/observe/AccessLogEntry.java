@@ -1,0 +1,40 @@
+package dev.candor.observe;
+
+import java.time.Instant;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One access-log line: what happened to one request, from the client's view and the upstream's.
+ * Fields that do not apply are {@code null}. Immutable, so it can be handed to the log writer thread.
+ *
+ * @param error an RFC 9209 error type name, or null when Candor made no error
+ * @param attempts upstream exchanges tried (0 when none was made)
+ * @param upstreamStatus the status the upstream answered, or null when it did not answer
+ */
+public record AccessLogEntry(
+        Instant time,
+        String requestId,
+        String clientIp,
+        String method,
+        String host,
+        String uri,
+        String protocol,
+        int status,
+        long bytesSent,
+        double durationMs,
+        String route,
+        String upstream,
+        String endpoint,
+        int attempts,
+        Integer upstreamStatus,
+        String error,
+        String errorDetail,
+        Double connectMs,
+        Double ttfbMs,
+        String cache) {
+
+    public AccessLogEntry {
+        requireNonNull(time, "time");
+    }
+}
