@@ -1,7 +1,25 @@
 package dev.candor.cli;
 
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code candor} command line: run, check, demo and version. */
+@Command(name = "candor",
+        mixinStandardHelpOptions = true,
+        versionProvider = BuildInfo.class,
+        description = "A reverse proxy and load balancer for HTTP that explains every error it returns.",
+        subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, VersionCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
-        System.out.println("candor");
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
     }
 }

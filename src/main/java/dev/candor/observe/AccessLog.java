@@ -9,6 +9,11 @@ public interface AccessLog extends AutoCloseable {
     /** Records one finished request. Never blocks and never throws. */
     void log(AccessLogEntry entry);
 
+    /** Lines dropped so far because the writer could not keep up, or because they came after close. */
+    default long dropped() {
+        return 0;
+    }
+
     /** Flushes what is queued and releases the output. */
     @Override
     void close();

@@ -1,0 +1,35 @@
+package dev.candor.cli;
+
+import dev.candor.config.CandorConfig;
+import dev.candor.config.ConfigException;
+import dev.candor.config.ConfigLoader;
+import dev.candor.config.ConfigProblem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code candor check}: validates a config without starting anything, like {@code nginx -t}. */
+@Command(name = "check", description = "Validate a config file: exit 0 if valid, else 1 with every error as FILE:LINE:COL: message.")
+final class CheckCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, defaultValue = "candor.yaml", description = "config file (default: ${DEFAULT-VALUE})")
+    Path config;
+
+    @Override
+    public Integer call() {
+        try {
+            CandorConfig c = ConfigLoader.load(config);
+            System.out.println(config + ": OK (" + c.listeners().size() + " listener(s), " + c.routes().size()
+                    + " route(s), " + c.upstreams().size() + " upstream(s))");
+            return 0;
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                System.err.println(p);
+            }
+            System.err.println(config + ": " + e.problems().size() + " error(s)");
+            return 1;
+        }
+    }
+}

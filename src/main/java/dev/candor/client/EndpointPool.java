@@ -1,0 +1,250 @@
+package dev.candor.client;
+
+import dev.candor.config.PoolConfig;
+import dev.candor.config.TimeoutsConfig;
+import dev.candor.upstream.Endpoint;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Connections to one endpoint, split by event loop so a request always uses a connection on its own
+ * loop (no locks, no thread hops). {@code pool.max_connections} bounds the sum over all loops; a request
+ * beyond it waits up to {@code timeouts.connect} for a connection to be released or closed.
+ */
+final class EndpointPool {
+    private final Endpoint endpoint;
+    private final Transport transport;
+    private final UpstreamChannelInitializer initializer;
+    private final int maxConnections;
+    private final long idleTimeoutNanos;
+    private final int connectTimeoutMillis;
+    private final InetSocketAddress remote;
+    private final AtomicInteger open = new AtomicInteger();
+    private final ConcurrentHashMap<EventLoop, LoopSlot> slots = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    EndpointPool(Endpoint endpoint, PoolConfig pool, TimeoutsConfig timeouts, Transport transport,
+                 UpstreamChannelInitializer initializer) {
+        this.endpoint = endpoint;
+        this.transport = transport;
+        this.initializer = initializer;
+        this.maxConnections = pool.maxConnections();
+        this.idleTimeoutNanos = pool.idleTimeout().toNanos();
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
+        // Literal addresses resolve without a lookup; names are resolved at connect time.
+        this.remote = new InetSocketAddress(endpoint.address().host(), endpoint.address().port());
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    int openConnections() {
+        return open.get();
+    }
+
+    int idleConnections() {
+        int n = 0;
+        for (LoopSlot s : slots.values()) {
+            n += s.idleCount.get();
+        }
+        return n;
+    }
+
+    /**
+     * Lends a connection on {@code loop}: an idle one, a new one, or the next one freed. With
+     * {@code fresh} the idle ones are skipped (a retry after a stale pooled connection must not meet
+     * another one).
+     */
+    Future<UpstreamConnection> acquire(EventLoop loop, boolean fresh) {
+        Promise<UpstreamConnection> promise = loop.newPromise();
+        if (closed) {
+            return promise.setFailure(new IllegalStateException("pool to " + endpoint.label() + " is closed"));
+        }
+        LoopSlot slot = slots.computeIfAbsent(loop, LoopSlot::new);
+        UpstreamConnection idle = fresh ? null : pollIdle(slot);
+        if (idle != null) {
+            return promise.setSuccess(idle);
+        }
+        if (tryReserve()) {
+            connect(slot, promise);
+            return promise;
+        }
+        if (connectTimeoutMillis == 0) {
+            return promise.setFailure(new PoolExhaustedException(endpoint.label(), maxConnections, 0));
+        }
+        LoopSlot.Waiter waiter = new LoopSlot.Waiter(promise);
+        slot.waiters.addLast(waiter);
+        slot.waiterCount.incrementAndGet();
+        waiter.timer = loop.schedule(() -> {
+            if (slot.waiters.remove(waiter)) {
+                slot.waiterCount.decrementAndGet();
+                promise.tryFailure(new PoolExhaustedException(endpoint.label(), maxConnections, connectTimeoutMillis));
+            }
+        }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
+        evictIdleOnOtherLoops(loop);
+        return promise;
+    }
+
+    private boolean tryReserve() {
+        if (maxConnections <= 0) {
+            open.incrementAndGet();
+            return true;
+        }
+        while (true) {
+            int n = open.get();
+            if (n >= maxConnections) {
+                return false;
+            }
+            if (open.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void connect(LoopSlot slot, Promise<UpstreamConnection> promise) {
+        long start = System.nanoTime();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(slot.loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(initializer);
+        ChannelFuture connected = bootstrap.connect(remote);
+        Channel channel = connected.channel();
+        channel.closeFuture().addListener(f -> onClosed(slot));
+        connected.addListener(f -> {
+            if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+                return;
+            }
+            UpstreamConnection connection = new UpstreamConnection(channel, this, slot, System.nanoTime() - start);
+            if (!promise.trySuccess(connection)) {
+                release(connection);
+            }
+        });
+    }
+
+    private UpstreamConnection pollIdle(LoopSlot slot) {
+        UpstreamConnection c;
+        while ((c = slot.idle.pollFirst()) != null) {
+            slot.idleCount.decrementAndGet();
+            if (c.idleTimer != null) {
+                c.idleTimer.cancel(false);
+                c.idleTimer = null;
+            }
+            if (c.channel().isActive()) {
+                // While idle the connection reads so that a FIN or RST is noticed at once; in use, the
+                // exchange drives reads to apply backpressure.
+                c.channel().config().setAutoRead(false);
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Takes back a connection that finished a request cleanly. Runs on the connection's loop. */
+    void release(UpstreamConnection c) {
+        LoopSlot slot = c.slot();
+        Channel channel = c.channel();
+        if (closed || idleTimeoutNanos == 0 || !channel.isActive()) {
+            channel.close();
+            return;
+        }
+        LoopSlot.Waiter waiter;
+        while ((waiter = slot.waiters.pollFirst()) != null) {
+            slot.waiterCount.decrementAndGet();
+            waiter.timer.cancel(false);
+            if (waiter.promise.trySuccess(c)) {
+                return;
+            }
+        }
+        c.markIdle();
+        slot.idle.addFirst(c);
+        slot.idleCount.incrementAndGet();
+        channel.config().setAutoRead(true);
+        c.idleTimer = slot.loop.schedule(() -> {
+            if (slot.idle.remove(c)) {
+                slot.idleCount.decrementAndGet();
+                channel.close();
+            }
+        }, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void onClosed(LoopSlot ownSlot) {
+        open.decrementAndGet();
+        // The closed connection may still sit in its loop's idle deque; pollIdle skips inactive ones,
+        // but drop it now so idle counts stay true.
+        ownSlot.loop.execute(() -> {
+            if (ownSlot.idle.removeIf(c -> !c.channel().isActive())) {
+                ownSlot.idleCount.set(ownSlot.idle.size());
+            }
+        });
+        for (LoopSlot s : slots.values()) {
+            if (s.waiterCount.get() > 0) {
+                s.loop.execute(() -> serveWaiters(s));
+            }
+        }
+    }
+
+    private void serveWaiters(LoopSlot slot) {
+        while (!slot.waiters.isEmpty()) {
+            UpstreamConnection c = pollIdle(slot);
+            if (c == null && !tryReserve()) {
+                return;
+            }
+            LoopSlot.Waiter waiter = slot.waiters.pollFirst();
+            slot.waiterCount.decrementAndGet();
+            waiter.timer.cancel(false);
+            if (c != null) {
+                if (!waiter.promise.trySuccess(c)) {
+                    release(c);
+                }
+            } else {
+                connect(slot, waiter.promise);
+            }
+        }
+    }
+
+    /** Frees a slot for a waiting loop by closing an idle connection some other loop holds. */
+    private void evictIdleOnOtherLoops(EventLoop waitingLoop) {
+        for (LoopSlot s : slots.values()) {
+            if (s.loop != waitingLoop && s.idleCount.get() > 0) {
+                s.loop.execute(() -> {
+                    UpstreamConnection c = s.idle.pollLast();
+                    if (c != null) {
+                        s.idleCount.decrementAndGet();
+                        c.channel().close();
+                    }
+                });
+                return;
+            }
+        }
+    }
+
+    /** Closes idle connections now and every other one when it is given back. */
+    void close() {
+        closed = true;
+        for (LoopSlot s : slots.values()) {
+            s.loop.execute(() -> {
+                UpstreamConnection c;
+                while ((c = s.idle.pollFirst()) != null) {
+                    s.idleCount.decrementAndGet();
+                    c.channel().close();
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.candor.client;
+
+import dev.candor.failure.Actor;
+import dev.candor.failure.Cause;
+import dev.candor.failure.Phase;
+import dev.candor.failure.Signal;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.unix.Errors;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+
+/**
+ * The one place where an exception from talking to an upstream becomes a {@link Cause}: by exception
+ * type and errno, never by matching message text. The phase comes from the exchange's state, which the
+ * exception cannot know.
+ */
+public final class FailureClassifier {
+    private static final int ECONNREFUSED = 111;
+    private static final int ETIMEDOUT = 110;
+    private static final int EACCES = 13;
+    private static final int EPERM = 1;
+
+    private FailureClassifier() {
+    }
+
+    /** A failure to obtain a connection: waiting for a pool slot, resolving or connecting. */
+    public static Cause connectFailure(Throwable cause) {
+        String error = describe(cause);
+        if (cause instanceof PoolExhaustedException) {
+            return new Cause(Phase.QUEUE, Actor.PROXY, Signal.POOL_FULL, error);
+        }
+        if (cause instanceof ConnectTimeoutException) {
+            return new Cause(Phase.CONNECT, Actor.NETWORK, Signal.NO_ANSWER, error);
+        }
+        if (cause instanceof NoRouteToHostException) {
+            return new Cause(Phase.CONNECT, Actor.NETWORK, Signal.UNREACHABLE, error);
+        }
+        if (cause instanceof UnknownHostException) {
+            return new Cause(Phase.RESOLVE, Actor.NETWORK, Signal.DNS_FAILURE, error);
+        }
+        if (cause instanceof ConnectException) {
+            // Netty's native transport reports every connect errno as a ConnectException and keeps the
+            // errno only as the number it formats into the message ("error(-111)"); read that number
+            // so a firewall's EACCES or a kernel ETIMEDOUT is not mistaken for a refusal.
+            int errno = nettyErrno(cause.getMessage());
+            if (errno == ETIMEDOUT) {
+                return new Cause(Phase.CONNECT, Actor.NETWORK, Signal.NO_ANSWER, error);
+            }
+            if (errno == EACCES || errno == EPERM) {
+                return new Cause(Phase.CONNECT, Actor.NETWORK, Signal.UNREACHABLE, error);
+            }
+            return new Cause(Phase.CONNECT, Actor.UPSTREAM, Signal.REFUSED, error);
+        }
+        if (cause instanceof IOException) {
+            return new Cause(Phase.CONNECT, Actor.NETWORK, Signal.RESET, error);
+        }
+        return new Cause(Phase.CONNECT, Actor.PROXY, Signal.DEFECT, error);
+    }
+
+    /** A failure on an established connection, in the phase the exchange was in. */
+    public static Cause connectionFailure(Throwable cause, Phase phase) {
+        String error = describe(cause);
+        if (cause instanceof ProtocolMismatchException mismatch) {
+            return new Cause(phase, Actor.UPSTREAM, mismatch.signal(), error);
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return new Cause(phase, Actor.UPSTREAM, Signal.HEADER_TOO_LARGE, error);
+        }
+        if (cause instanceof Errors.NativeIoException nio && -nio.expectedErr() == ECONNREFUSED) {
+            return new Cause(phase, Actor.UPSTREAM, Signal.REFUSED, error);
+        }
+        if (cause instanceof IOException) {
+            // ECONNRESET, EPIPE and their NIO equivalents: the peer reset or had already closed.
+            return new Cause(phase, Actor.UPSTREAM, Signal.RESET, error);
+        }
+        if (cause instanceof io.netty.handler.codec.DecoderException) {
+            return new Cause(phase, Actor.UPSTREAM, Signal.MALFORMED, error);
+        }
+        return new Cause(phase, Actor.PROXY, Signal.DEFECT, error);
+    }
+
+    /** A response the codec could not parse. */
+    public static Cause malformedResponse(Throwable cause, Phase phase) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            return new Cause(phase, Actor.UPSTREAM, Signal.HEADER_TOO_LARGE, describe(cause));
+        }
+        return new Cause(phase, Actor.UPSTREAM, Signal.MALFORMED, describe(cause));
+    }
+
+    /** The errno Netty formats as {@code error(-N)}, as a positive number; 0 when absent. */
+    static int nettyErrno(String message) {
+        if (message == null) {
+            return 0;
+        }
+        int at = message.indexOf("error(-");
+        if (at < 0) {
+            return 0;
+        }
+        int n = 0;
+        for (int i = at + 7; i < message.length() && Character.isDigit(message.charAt(i)); i++) {
+            n = n * 10 + (message.charAt(i) - '0');
+        }
+        return n;
+    }
+
+    /** The exception as evidence: its message, or its type when it has none. */
+    public static String describe(Throwable cause) {
+        if (cause == null) {
+            return null;
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+}

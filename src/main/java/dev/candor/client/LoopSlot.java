@@ -1,0 +1,34 @@
+package dev.candor.client;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The part of one endpoint's pool that belongs to one event loop: its idle connections and the
+ * requests waiting for one. Only that loop touches the deques; the counters are read across loops.
+ */
+final class LoopSlot {
+    final EventLoop loop;
+    final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+    final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    final AtomicInteger idleCount = new AtomicInteger();
+    final AtomicInteger waiterCount = new AtomicInteger();
+
+    LoopSlot(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** A request waiting for a connection because the endpoint is at {@code pool.max_connections}. */
+    static final class Waiter {
+        final Promise<UpstreamConnection> promise;
+        ScheduledFuture<?> timer;
+
+        Waiter(Promise<UpstreamConnection> promise) {
+            this.promise = promise;
+        }
+    }
+}

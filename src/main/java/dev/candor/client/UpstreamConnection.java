@@ -1,0 +1,101 @@
+package dev.candor.client;
+
+import dev.candor.upstream.Endpoint;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One TCP connection to an endpoint, owned by the event loop it was opened on. Lent to one exchange at a
+ * time; given back with {@link #release()} when it can serve another request, otherwise {@link #discard()}.
+ */
+public final class UpstreamConnection {
+    private final Channel channel;
+    private final EndpointPool pool;
+    private final LoopSlot slot;
+    private final UpstreamHandler handler;
+    private final long connectNanos;
+    private final long openedAtNanos;
+    private long idleSinceNanos;
+    private long idleNanosBeforeLend;
+    private int uses;
+    ScheduledFuture<?> idleTimer;
+
+    UpstreamConnection(Channel channel, EndpointPool pool, LoopSlot slot, long connectNanos) {
+        this.channel = channel;
+        this.pool = pool;
+        this.slot = slot;
+        this.handler = channel.pipeline().get(UpstreamHandler.class);
+        this.connectNanos = connectNanos;
+        this.openedAtNanos = System.nanoTime();
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public Endpoint endpoint() {
+        return pool.endpoint();
+    }
+
+    /** True when this connection served a request before the current one. */
+    public boolean isReused() {
+        return uses > 1;
+    }
+
+    /** Requests this connection served before the current one. */
+    public int requestsBefore() {
+        return Math.max(0, uses - 1);
+    }
+
+    /** How long it sat idle in the pool before the current exchange took it; 0 when new. */
+    public long idleNanosBeforeUse() {
+        return idleNanosBeforeLend;
+    }
+
+    /** How long it has been open. */
+    public long ageNanos() {
+        return System.nanoTime() - openedAtNanos;
+    }
+
+    /** How long the TCP connect took when the connection was opened. */
+    public long connectNanos() {
+        return connectNanos;
+    }
+
+    /** The {@code ip:port} actually connected to. */
+    public String remoteAddress() {
+        java.net.SocketAddress a = channel.remoteAddress();
+        if (a instanceof java.net.InetSocketAddress isa && isa.getAddress() != null) {
+            String ip = isa.getAddress().getHostAddress();
+            return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + isa.getPort();
+        }
+        return String.valueOf(a);
+    }
+
+    LoopSlot slot() {
+        return slot;
+    }
+
+    void markIdle() {
+        idleSinceNanos = System.nanoTime();
+    }
+
+    /** Binds the connection to the exchange it now serves. */
+    public void lend(UpstreamListener listener) {
+        idleNanosBeforeLend = uses == 0 ? 0 : System.nanoTime() - idleSinceNanos;
+        uses++;
+        handler.bind(listener);
+    }
+
+    /** Returns a connection that finished a request cleanly and may serve the next one. */
+    public void release() {
+        handler.bind(null);
+        pool.release(this);
+    }
+
+    /** Closes a connection whose state is unknown or spent; it is never reused. */
+    public void discard() {
+        handler.bind(null);
+        channel.close();
+    }
+}

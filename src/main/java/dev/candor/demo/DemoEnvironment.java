@@ -1,0 +1,112 @@
+package dev.candor.demo;
+
+import dev.candor.config.AccessLogConfig;
+import dev.candor.config.BalancerConfig;
+import dev.candor.config.CandorConfig;
+import dev.candor.config.EndpointConfig;
+import dev.candor.config.HostPort;
+import dev.candor.config.LimitsConfig;
+import dev.candor.config.ListenerConfig;
+import dev.candor.config.MatchConfig;
+import dev.candor.config.PoolConfig;
+import dev.candor.config.RouteConfig;
+import dev.candor.config.TimeoutsConfig;
+import dev.candor.config.UpstreamConfig;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo's backends (healthy, slow, refusing, closing mid-response, invalid) and the config that puts
+ * Candor in front of them, one path prefix per backend.
+ */
+public final class DemoEnvironment implements AutoCloseable {
+    /** Short enough that the slow backend (3 s) trips it. */
+    static final Duration DEMO_RESPONSE_TIMEOUT = Duration.ofSeconds(1);
+
+    private final EventLoopGroup group;
+    private final List<DemoBackend> backends;
+    private final int refusedPort;
+
+    private DemoEnvironment(EventLoopGroup group, List<DemoBackend> backends, int refusedPort) {
+        this.group = group;
+        this.backends = backends;
+        this.refusedPort = refusedPort;
+    }
+
+    public static DemoEnvironment start() throws InterruptedException, IOException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        List<DemoBackend> backends = new ArrayList<>();
+        for (DemoBackend.Behaviour b : DemoBackend.Behaviour.values()) {
+            backends.add(DemoBackend.start(b, group, NioServerSocketChannel.class));
+        }
+        return new DemoEnvironment(group, backends, freePort());
+    }
+
+    /** A loopback port nothing listens on: bound once to learn it, then released. */
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The proxy config: listener on {@code listen}, one route per backend, access log to stdout. */
+    public CandorConfig config(HostPort listen) {
+        Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
+        List<RouteConfig> routes = new ArrayList<>();
+        for (DemoBackend b : backends) {
+            String name = switch (b.behaviour()) {
+                case HEALTHY -> "healthy";
+                case SLOW -> "slow";
+                case CLOSES_MID_RESPONSE -> "cut";
+                case INVALID_RESPONSE -> "invalid";
+            };
+            addUpstream(upstreams, routes, name, b.port());
+        }
+        addUpstream(upstreams, routes, "refused", refusedPort);
+        routes.add(new RouteConfig("default", MatchConfig.ANY, "healthy"));
+        return new CandorConfig(null,
+                List.of(new ListenerConfig("demo", listen)),
+                0,
+                AccessLogConfig.STDOUT,
+                LimitsConfig.DEFAULTS,
+                Duration.ofSeconds(5),
+                routes,
+                upstreams);
+    }
+
+    private static void addUpstream(Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes, String name, int port) {
+        TimeoutsConfig timeouts = new TimeoutsConfig(Duration.ofSeconds(2), DEMO_RESPONSE_TIMEOUT, Duration.ofSeconds(5));
+        upstreams.put(name, new UpstreamConfig(name,
+                List.of(new EndpointConfig(new HostPort("127.0.0.1", port), 1)),
+                BalancerConfig.ROUND_ROBIN, timeouts, PoolConfig.DEFAULTS));
+        routes.add(new RouteConfig(name, new MatchConfig(null, "/" + name, null), name));
+    }
+
+    /** What to try, one curl line per kind of backend. */
+    public static List<String> tryLines(String base) {
+        return List.of(
+                "curl -i " + base + "/healthy        # 200 through the proxy",
+                "curl -i " + base + "/slow           # 504 http_response_timeout: no header within 1s",
+                "curl -i " + base + "/refused        # 502 connection_refused: nothing listens there",
+                "curl -i " + base + "/cut -o /dev/null  # 200, then cut: http_response_incomplete",
+                "curl -i " + base + "/invalid        # 502 http_protocol_error: the backend does not speak HTTP",
+                "curl -i -H 'Accept: application/json' " + base + "/refused   # the same, as problem+json");
+    }
+
+    @Override
+    public void close() {
+        backends.forEach(DemoBackend::close);
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

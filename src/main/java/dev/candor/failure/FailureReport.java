@@ -1,0 +1,44 @@
+package dev.candor.failure;
+
+import java.time.Instant;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything known about one request that Candor failed: what the client got, why, every attempt, and
+ * what an operator should look at next. Kept in the recent-failures ring and served by the admin API.
+ *
+ * @param limit the configured limit that was hit, with both numbers, or null
+ * @param confirm a command to run from the proxy host that confirms the diagnosis, or null
+ * @param trace the request's trace in its printable form
+ */
+public record FailureReport(
+        String requestId,
+        Instant time,
+        int status,
+        ErrorType error,
+        Cause cause,
+        String method,
+        String host,
+        String uri,
+        String route,
+        String upstream,
+        String endpoint,
+        String detail,
+        String limit,
+        String confirm,
+        List<AttemptReport> attempts,
+        String trace) {
+
+    public FailureReport {
+        requireNonNull(time, "time");
+        requireNonNull(error, "error");
+        attempts = List.copyOf(attempts);
+    }
+
+    /** The explanation shown to operators: what happened, the likely causes, the next check. */
+    public String explanation() {
+        return error.summary() + ". Likely: " + error.likelyCauses() + ". Next: " + error.nextCheck() + ".";
+    }
+}

@@ -1,0 +1,63 @@
+package dev.candor.proxy;
+
+import dev.candor.client.ConnectionPools;
+import dev.candor.config.CandorConfig;
+import dev.candor.config.LimitsConfig;
+import dev.candor.observe.AccessLog;
+import dev.candor.upstream.Upstreams;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What every client connection of one server shares: the routes, upstreams and pools of the running
+ * config, the access log, and whether the server is draining.
+ */
+public final class ProxyContext {
+    private final CandorConfig config;
+    private final Router router;
+    private final Upstreams upstreams;
+    private final ConnectionPools pools;
+    private final AccessLog accessLog;
+    private volatile boolean draining;
+
+    public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog) {
+        this.config = requireNonNull(config, "config");
+        this.router = new Router(config.routes());
+        this.upstreams = requireNonNull(upstreams, "upstreams");
+        this.pools = requireNonNull(pools, "pools");
+        this.accessLog = requireNonNull(accessLog, "accessLog");
+    }
+
+    public CandorConfig config() {
+        return config;
+    }
+
+    LimitsConfig limits() {
+        return config.limits();
+    }
+
+    Router router() {
+        return router;
+    }
+
+    Upstreams upstreams() {
+        return upstreams;
+    }
+
+    ConnectionPools pools() {
+        return pools;
+    }
+
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
+    /** True once a graceful shutdown began: finish what is in flight, keep nothing alive. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    public void startDraining() {
+        draining = true;
+    }
+}

@@ -1,0 +1,2 @@
+/** The per-request engine: validation, routing, header rules, forwarding with backpressure and local replies. */
+package dev.candor.proxy;

@@ -1,0 +1,166 @@
+package dev.candor.server;
+
+import dev.candor.client.ConnectionPools;
+import dev.candor.client.Transport;
+import dev.candor.config.CandorConfig;
+import dev.candor.config.ListenerConfig;
+import dev.candor.observe.AccessLog;
+import dev.candor.observe.AccessLogs;
+import dev.candor.proxy.ProxyContext;
+import dev.candor.proxy.ProxyHandler;
+import dev.candor.upstream.Upstreams;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A running Candor: its listeners, event loops, upstream pools and access log. Started from a validated
+ * config; stopped gracefully (drain in-flight requests) or at once.
+ */
+public final class CandorServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CandorServer.class);
+
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final ProxyContext context;
+    private final ConnectionPools pools;
+    private final AccessLog accessLog;
+    private final ConnectionTracker tracker;
+    private final List<Channel> acceptors;
+    private final List<InetSocketAddress> addresses;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private CandorServer(Transport transport, EventLoopGroup group, ProxyContext context, ConnectionPools pools,
+                         AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors) {
+        this.transport = transport;
+        this.group = group;
+        this.context = context;
+        this.pools = pools;
+        this.accessLog = accessLog;
+        this.tracker = tracker;
+        this.acceptors = acceptors;
+        this.addresses = acceptors.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+    }
+
+    /** Starts with the access log the config names. */
+    public static CandorServer start(CandorConfig config) throws IOException {
+        return start(config, AccessLogs.open(config.accessLog()));
+    }
+
+    /** Starts with a given access log (which the server closes when it stops). */
+    public static CandorServer start(CandorConfig config, AccessLog accessLog) throws IOException {
+        requireNonNull(config, "config");
+        requireNonNull(accessLog, "accessLog");
+        Transport transport = Transport.detect();
+        EventLoopGroup group = transport.newEventLoopGroup(config.effectiveWorkers(), "candor-loop");
+        ConnectionPools pools = new ConnectionPools(transport);
+        ProxyContext context = new ProxyContext(config, Upstreams.of(config, (RandomGenerator) () -> java.util.concurrent.ThreadLocalRandom.current().nextLong()), pools, accessLog);
+        ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
+        DownstreamChannelInitializer initializer = new DownstreamChannelInitializer(context, tracker);
+        List<Channel> acceptors = new ArrayList<>();
+        try {
+            for (ListenerConfig listener : config.listeners()) {
+                ServerBootstrap bootstrap = new ServerBootstrap()
+                        .group(group)
+                        .channel(transport.serverChannel())
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.AUTO_READ, false)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(initializer);
+                InetSocketAddress address = new InetSocketAddress(listener.address().host(), listener.address().port());
+                Channel ch;
+                try {
+                    ch = bootstrap.bind(address).sync().channel();
+                } catch (Exception e) {
+                    throw new IOException("listener '" + listener.name() + "' cannot bind " + listener.address()
+                            + ": " + e.getMessage(), e);
+                }
+                acceptors.add(ch);
+                log.info("listener {} on {} ({})", listener.name(), ch.localAddress(), transport.name());
+            }
+        } catch (IOException | RuntimeException e) {
+            acceptors.forEach(Channel::close);
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            accessLog.close();
+            throw e;
+        }
+        tracker.acceptors(acceptors);
+        return new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors);
+    }
+
+    /** The addresses actually bound, in listener order (useful with port 0). */
+    public List<InetSocketAddress> addresses() {
+        return addresses;
+    }
+
+    public String transportName() {
+        return transport.name();
+    }
+
+    public ConnectionPools pools() {
+        return pools;
+    }
+
+    /** Open client connections right now. */
+    public int clientConnections() {
+        return tracker.count();
+    }
+
+    /**
+     * Stops accepting, closes idle client connections, lets in-flight requests finish for up to
+     * {@code grace}, then closes whatever is left and releases everything.
+     *
+     * @return true when every in-flight request finished within the grace period
+     */
+    public boolean shutdownGracefully(Duration grace) {
+        context.startDraining();
+        acceptors.forEach(a -> a.close().syncUninterruptibly());
+        for (Channel ch : tracker.channels()) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ProxyHandler.DRAIN));
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (tracker.count() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10); // a shutdown thread polling; never an event loop
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        boolean clean = tracker.count() == 0;
+        if (!clean) {
+            log.warn("shutdown_grace ({}) elapsed with {} client connection(s) still busy; closing them",
+                    grace, tracker.count());
+        }
+        close();
+        return clean;
+    }
+
+    /** Closes every connection at once. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        context.startDraining();
+        acceptors.forEach(Channel::close);
+        tracker.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        pools.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        accessLog.close();
+    }
+}

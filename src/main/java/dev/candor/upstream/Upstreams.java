@@ -1,0 +1,34 @@
+package dev.candor.upstream;
+
+import dev.candor.config.CandorConfig;
+import dev.candor.config.UpstreamConfig;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/** Every upstream of one config snapshot, by name. */
+public final class Upstreams {
+    private final Map<String, Upstream> byName;
+
+    private Upstreams(Map<String, Upstream> byName) {
+        this.byName = byName;
+    }
+
+    public static Upstreams of(CandorConfig config, RandomGenerator random) {
+        Map<String, Upstream> byName = new LinkedHashMap<>();
+        for (UpstreamConfig u : config.upstreams().values()) {
+            byName.put(u.name(), Upstream.of(u, random));
+        }
+        return new Upstreams(byName);
+    }
+
+    /** The upstream of that name; config validation guarantees every route's upstream exists. */
+    public Upstream get(String name) {
+        return byName.get(name);
+    }
+
+    public Iterable<Upstream> all() {
+        return byName.values();
+    }
+}

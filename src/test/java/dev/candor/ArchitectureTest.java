@@ -1,0 +1,57 @@
+package dev.candor;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+/** Keeps the package layering of STYLE.md: arrows point down only, and Netty stays at the edges. */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.candor");
+    }
+
+    @Test
+    void packagesDependOnlyOnLayersBelowThem() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("cli").definedBy("dev.candor.cli..")
+                .layer("demo").definedBy("dev.candor.demo..")
+                .layer("server").definedBy("dev.candor.server..")
+                .layer("proxy").definedBy("dev.candor.proxy..")
+                .layer("client").definedBy("dev.candor.client..")
+                .layer("upstream").definedBy("dev.candor.upstream..")
+                .layer("observe").definedBy("dev.candor.observe..")
+                .layer("balance").definedBy("dev.candor.balance..")
+                .layer("failure").definedBy("dev.candor.failure..")
+                .layer("config").definedBy("dev.candor.config..")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("demo").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("proxy").mayOnlyBeAccessedByLayers("server")
+                .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "server")
+                .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "server")
+                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "cli")
+                .whereLayer("balance").mayOnlyBeAccessedByLayers("upstream")
+                .whereLayer("failure").mayOnlyBeAccessedByLayers("client", "proxy", "server", "observe", "cli")
+                .check(classes);
+    }
+
+    @Test
+    void pureLayersDoNotUseNetty() {
+        noClasses().that().resideInAnyPackage(
+                        "dev.candor.config..", "dev.candor.failure..", "dev.candor.balance..",
+                        "dev.candor.observe..", "dev.candor.upstream..", "dev.candor.cli..")
+                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .because("Netty belongs at the edges (client, proxy, server, demo); the rest is testable without it")
+                .check(classes);
+    }
+}
