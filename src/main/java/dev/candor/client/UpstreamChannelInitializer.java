@@ -9,12 +9,9 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 /** Builds an upstream connection's pipeline: protocol sniffer, HTTP/1.1 client codec, {@link UpstreamHandler}. */
 @ChannelHandler.Sharable
 final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel> {
-    /** The largest response header section accepted from an upstream (Envoy's default is 60 KiB). */
-    static final int MAX_RESPONSE_HEADER_SIZE = 64 * 1024;
-
     private final HttpDecoderConfig decoderConfig = new HttpDecoderConfig()
             .setMaxInitialLineLength(8192)
-            .setMaxHeaderSize(MAX_RESPONSE_HEADER_SIZE)
+            .setMaxHeaderSize(UpstreamLimits.MAX_RESPONSE_HEADER_SIZE)
             .setMaxChunkSize(64 * 1024)
             .setValidateHeaders(true)
             .setStrictLineParsing(true);

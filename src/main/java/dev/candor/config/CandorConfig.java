@@ -20,6 +20,7 @@ public record CandorConfig(
         List<ListenerConfig> listeners,
         int workers,
         AccessLogConfig accessLog,
+        ErrorsConfig errors,
         LimitsConfig limits,
         Duration shutdownGrace,
         List<RouteConfig> routes,
@@ -28,6 +29,7 @@ public record CandorConfig(
     public CandorConfig {
         listeners = List.copyOf(requireNonNull(listeners, "listeners"));
         requireNonNull(accessLog, "accessLog");
+        requireNonNull(errors, "errors");
         requireNonNull(limits, "limits");
         requireNonNull(shutdownGrace, "shutdownGrace");
         routes = List.copyOf(requireNonNull(routes, "routes"));

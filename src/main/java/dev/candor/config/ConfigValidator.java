@@ -33,6 +33,7 @@ final class ConfigValidator {
                 new ListenerValidator(problems, values).validate(raw.listeners),
                 workers(raw.workers),
                 accessLog(raw.accessLog),
+                errors(raw.errors),
                 limits(raw.limits),
                 values.duration("shutdown_grace", raw.shutdownGrace, Duration.ofSeconds(30)),
                 new RouteValidator(problems, values).validate(raw.routes, upstreamNames),
@@ -87,6 +88,25 @@ final class ConfigValidator {
             problems.at(path, "'" + target + "' is not a valid file path (" + e.getReason() + ")");
             return AccessLogConfig.STDOUT;
         }
+    }
+
+    private ErrorsConfig errors(RawConfig.Errors raw) {
+        if (raw == null) {
+            return ErrorsConfig.DEFAULTS;
+        }
+        String text = values.text("errors.expose", raw.expose);
+        if (text == null) {
+            return ErrorsConfig.DEFAULTS;
+        }
+        return switch (text) {
+            case "none" -> new ErrorsConfig(ErrorsConfig.Expose.NONE);
+            case "type" -> ErrorsConfig.DEFAULTS;
+            case "details" -> new ErrorsConfig(ErrorsConfig.Expose.DETAILS);
+            default -> {
+                problems.at("errors.expose", "expected none, type or details, found '" + text + "'");
+                yield ErrorsConfig.DEFAULTS;
+            }
+        };
     }
 
     private LimitsConfig limits(RawConfig.Limits raw) {

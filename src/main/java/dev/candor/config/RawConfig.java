@@ -15,6 +15,7 @@ final class RawConfig {
     public String workers;
     @JsonDeserialize(using = AccessLogShorthand.class)
     public AccessLog accessLog;
+    public Errors errors;
     public Limits limits;
     public String shutdownGrace;
     public List<Route> routes;
@@ -29,6 +30,10 @@ final class RawConfig {
         public String path;
         /** The scalar form ({@code access_log: off}); not a key. */
         String shorthand;
+    }
+
+    static final class Errors {
+        public String expose;
     }
 
     static final class Limits {

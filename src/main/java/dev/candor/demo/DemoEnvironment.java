@@ -4,6 +4,7 @@ import dev.candor.config.AccessLogConfig;
 import dev.candor.config.BalancerConfig;
 import dev.candor.config.CandorConfig;
 import dev.candor.config.EndpointConfig;
+import dev.candor.config.ErrorsConfig;
 import dev.candor.config.HostPort;
 import dev.candor.config.LimitsConfig;
 import dev.candor.config.ListenerConfig;
@@ -79,6 +80,8 @@ public final class DemoEnvironment implements AutoCloseable {
                 List.of(new ListenerConfig("demo", listen)),
                 0,
                 AccessLogConfig.STDOUT,
+                // The demo is about seeing the evidence: clients get the details too.
+                new ErrorsConfig(ErrorsConfig.Expose.DETAILS),
                 LimitsConfig.DEFAULTS,
                 Duration.ofSeconds(5),
                 routes,

@@ -35,7 +35,7 @@ public record Cause(Phase phase, Actor actor, Signal signal, String error) {
                 default -> ErrorType.CONNECTION_TERMINATED;
             };
             case TIMED_OUT -> switch (phase) {
-                case CONNECT -> ErrorType.CONNECTION_TIMEOUT;
+                case CONNECT, TLS -> ErrorType.CONNECTION_TIMEOUT;
                 case RECEIVE_BODY -> ErrorType.CONNECTION_READ_TIMEOUT;
                 case CLIENT_REQUEST -> ErrorType.HTTP_REQUEST_ERROR;
                 case RESOLVE -> ErrorType.DNS_TIMEOUT;

@@ -9,10 +9,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A bounded ring of the latest failure reports, written by every event loop without locks and read by
- * the admin API. Old reports are overwritten; a reader may miss one being written, never see a torn one.
+ * the admin API. Old reports are overwritten, never by an older one: each slot keeps the entry with the
+ * higher sequence number, so a writer that stalled cannot put back a report that was already replaced.
  */
 public final class RecentFailures {
-    private final AtomicReferenceArray<FailureReport> ring;
+    private record Entry(long seq, FailureReport report) {
+    }
+
+    private final AtomicReferenceArray<Entry> ring;
     private final AtomicLong written = new AtomicLong();
 
     public RecentFailures(int capacity) {
@@ -23,8 +27,10 @@ public final class RecentFailures {
     }
 
     public void add(FailureReport report) {
-        long n = written.getAndIncrement();
-        ring.set((int) (n % ring.length()), report);
+        long seq = written.getAndIncrement();
+        Entry entry = new Entry(seq, report);
+        ring.accumulateAndGet((int) (seq % ring.length()), entry,
+                (old, neu) -> old == null || old.seq() < neu.seq() ? neu : old);
     }
 
     /** Failures recorded since start (including those overwritten since). */
@@ -35,12 +41,12 @@ public final class RecentFailures {
     /** The latest {@code limit} reports, newest first. */
     public List<FailureReport> latest(int limit) {
         long end = written.get();
-        int n = (int) Math.min(Math.min(limit, ring.length()), end);
+        int n = (int) Math.max(0, Math.min(Math.min(limit, ring.length()), end));
         List<FailureReport> out = new ArrayList<>(n);
-        for (long i = end - 1; i >= end - n; i--) {
-            FailureReport r = ring.get((int) (i % ring.length()));
-            if (r != null) {
-                out.add(r);
+        for (long seq = end - 1; seq >= end - n; seq--) {
+            Entry e = ring.get((int) (seq % ring.length()));
+            if (e != null && e.seq() == seq) {
+                out.add(e.report());
             }
         }
         return out;

@@ -2,15 +2,22 @@ package dev.candor.proxy;
 
 import dev.candor.client.FailureClassifier;
 import dev.candor.client.UpstreamConnection;
-import dev.candor.client.UpstreamListener;
+import dev.candor.config.ErrorsConfig;
 import dev.candor.config.LimitsConfig;
 import dev.candor.config.TimeoutsConfig;
+import dev.candor.failure.Actor;
+import dev.candor.failure.Cause;
 import dev.candor.failure.ErrorType;
-import dev.candor.observe.AccessLogEntry;
+import dev.candor.failure.Phase;
+import dev.candor.failure.ProxyStatus;
+import dev.candor.failure.Signal;
+import dev.candor.observe.Trace;
+import dev.candor.observe.TraceEvent;
 import dev.candor.upstream.Endpoint;
 import dev.candor.upstream.Upstream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -27,12 +34,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,18 +49,19 @@ import java.util.concurrent.TimeUnit;
  * a body chunk is read from one side only when the other side can take it. Everything happens on the
  * client connection's event loop, which is also the upstream connection's, so there are no locks.
  *
- * <p>The lifecycle is: check the head → route → pick an endpoint → get a pooled connection → send the head
- * → stream the body → wait for the response head (timeouts.response) → stream the body back
- * (timeouts.idle) → give the connection back → one access-log line. A failure before any response byte
- * becomes a local reply; a failure after it cuts the client connection so the client can tell.
+ * <p>Check the head → route → for each {@link Attempt}: pick an endpoint, get a pooled connection, send
+ * the head, stream the body → wait for the response head ({@code timeouts.response}) → stream it back
+ * ({@code timeouts.idle}) → give the connection back → one access-log line. A failed attempt is retried
+ * only when {@link RetryPolicy} says it is safe; otherwise a failure before any response byte becomes a
+ * local reply, and a failure after it cuts the client connection so the client can tell.
  */
-final class Exchange implements UpstreamListener {
+final class Exchange {
     private final ProxyHandler owner;
     private final ChannelHandlerContext ctx;
     private final ProxyContext context;
     private final HttpRequest request;
     private final LimitsConfig limits;
-    private final long startNanos = System.nanoTime();
+    private final Trace trace = Trace.start();
     private final Instant startTime = Instant.now();
     private final String clientIp;
     private final String method;
@@ -65,17 +75,18 @@ final class Exchange implements UpstreamListener {
     private boolean requestHasBody;
     private boolean clientKeepAlive;
     private boolean expectContinue;
+    private boolean continueSent;
 
     private Route route;
     private Upstream upstream;
-    private Endpoint endpoint;
-    private UpstreamConnection connection;
     private TimeoutsConfig timeouts;
-    private int attempts;
-    private long connectNanos = -1;
-    private long ttfbNanos = -1;
+    private final List<Attempt> attempts = new ArrayList<>(2);
+    private Attempt current;
+    private int transparentRetries;
+    private HttpContent pendingContent;
 
-    private long requestBodyBytes;
+    private long bodyBytesRead;
+    private long bodyBytesForwarded;
     private long bytesSent;
     private boolean requestComplete;
     private boolean responseStarted;
@@ -89,8 +100,9 @@ final class Exchange implements UpstreamListener {
 
     private int status;
     private Integer upstreamStatus;
-    private ErrorType error;
-    private String errorDetail;
+    private Cause failure;
+    private String failureDetail;
+    private String limitHit;
 
     private ScheduledFuture<?> responseTimer;
     private ScheduledFuture<?> idleTimer;
@@ -107,6 +119,7 @@ final class Exchange implements UpstreamListener {
         this.uri = request.uri();
         this.http10 = request.protocolVersion().minorVersion() == 0;
         this.headRequest = request.method() == HttpMethod.HEAD;
+        trace.add(TraceEvent.REQUEST_RECEIVED);
     }
 
     boolean isRequestComplete() {
@@ -124,7 +137,7 @@ final class Exchange implements UpstreamListener {
         if (checked instanceof RequestCheck.Rejection r) {
             requestHasBody = true; // framing is unknown: never keep the connection after a rejected head
             closeClient = r.close();
-            fail(ErrorType.HTTP_REQUEST_ERROR, r.status(), r.reason(), r.reason());
+            clientFault(r.status(), r.reason());
             return;
         }
         RequestCheck.Target target = (RequestCheck.Target) checked;
@@ -133,11 +146,10 @@ final class Exchange implements UpstreamListener {
         requestHasBody = chunked || HttpUtil.getContentLength(request, 0L) > 0;
 
         String expect = headers.get(HttpHeaderNames.EXPECT);
-        if (expect != null && !http10) { // RFC 9110 §10.1.1: ignore Expect in HTTP/1.0
+        if (expect != null && !http10) { // RFC 9110 §10.1.1: Expect is ignored in HTTP/1.0
             if (!HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
                 closeClient = requestHasBody;
-                fail(ErrorType.HTTP_REQUEST_ERROR, HttpResponseStatus.EXPECTATION_FAILED,
-                        "unsupported expectation", "unsupported expectation '" + expect + "'");
+                clientFault(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation '" + expect + "'");
                 return;
             }
             expectContinue = requestHasBody;
@@ -145,69 +157,133 @@ final class Exchange implements UpstreamListener {
 
         route = context.router().match(target.host(), target.path(), request.method());
         if (route == null) {
-            String detail = "no route matches host '" + target.host() + "', path '" + target.path() + "', method " + method;
-            fail(ErrorType.DESTINATION_NOT_FOUND, HttpResponseStatus.NOT_FOUND, detail, "no route matches this request");
+            failLocal(new Cause(Phase.ROUTE, Actor.PROXY, Signal.NO_ROUTE, null), HttpResponseStatus.NOT_FOUND,
+                    "no route matches host '" + target.host() + "', path '" + target.path() + "', method " + method);
             return;
         }
+        trace.add(TraceEvent.ROUTED, route.name());
         upstream = context.upstreams().get(route.upstream());
         timeouts = upstream.config().timeouts();
         HeaderRules.forwardRequest(headers, clientIp, "http", hostHeader, requestId, chunked);
         // An intermediary sends its own version (RFC 9110 §2.5).
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        connect();
+        newAttempt(false);
     }
 
-    private void connect() {
-        endpoint = upstream.pick();
+    /** Starts an attempt; a transparent one retries the same endpoint on a fresh connection. */
+    private void newAttempt(boolean transparent) {
+        Endpoint endpoint = transparent ? current.endpoint : upstream.pick();
         if (endpoint == null) {
-            fail(ErrorType.DESTINATION_UNAVAILABLE, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "upstream '" + upstream.name() + "' has no endpoint", ErrorType.DESTINATION_UNAVAILABLE.summary());
+            failLocal(new Cause(Phase.SELECT, Actor.PROXY, Signal.NO_ENDPOINT, null), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "upstream '" + upstream.name() + "' has no endpoint");
             return;
         }
-        attempts++;
-        Future<UpstreamConnection> f = context.pools().acquire(upstream, endpoint, ctx.channel().eventLoop(), false);
+        Attempt a = new Attempt(this, attempts.size() + 1, endpoint, transparent, trace.elapsedNanos());
+        attempts.add(a);
+        current = a;
+        trace.add(TraceEvent.ENDPOINT_PICKED, endpoint.label());
+        Future<UpstreamConnection> f = context.pools().acquire(upstream, endpoint, ctx.channel().eventLoop(), transparent);
         if (f.isDone()) {
-            onConnection(f);
+            onAcquired(a, f);
         } else {
-            f.addListener(done -> onConnection(f));
+            f.addListener(done -> onAcquired(a, f));
         }
     }
 
-    private void onConnection(Future<UpstreamConnection> f) {
-        if (!f.isSuccess()) {
-            if (!finished) {
-                Throwable cause = f.cause();
-                ErrorType type = FailureClassifier.connectFailure(cause).type();
-                fail(type, HttpResponseStatus.valueOf(type.status()),
-                        "connect to " + endpoint.label() + " failed: " + describe(cause), type.summary());
+    private void onAcquired(Attempt a, Future<UpstreamConnection> f) {
+        if (a != current || finished) {
+            if (f.isSuccess()) {
+                f.getNow().release(); // unused and clean
             }
             return;
         }
-        UpstreamConnection c = f.getNow();
-        if (finished) {
-            c.release(); // the client left while we connected; the connection is clean
+        if (!f.isSuccess()) {
+            Cause cause = FailureClassifier.connectFailure(f.cause());
+            trace.add(TraceEvent.CONNECT_FAILED, cause.signal().name());
+            connectFailed(a, cause);
             return;
         }
-        connection = c;
-        c.lend(this);
-        if (!c.isReused()) {
-            connectNanos = c.connectNanos();
+        UpstreamConnection c = f.getNow();
+        a.bind(c, trace.elapsedNanos());
+        if (a.reused) {
+            trace.add(TraceEvent.CONNECTION_REUSED, "idle=" + a.idleMillis + "ms,served=" + a.requestsBefore);
+        } else {
+            trace.add(TraceEvent.CONNECTION_NEW, a.address);
         }
         Channel up = c.channel();
+        // Read before writing: the write's listener may run inline and consume the body end.
+        boolean replayBodyEnd = requestComplete;
+        up.writeAndFlush(request).addListener(w -> onHeadWritten(a, (ChannelFuture) w));
+        if (replayBodyEnd) {
+            // A retry: the (empty) body end was consumed by the attempt before.
+            up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
+        }
+        if (a.connection != null) {
+            up.read();
+        }
+    }
+
+    /** Says what a connect failure means in plain words, with the limit when one was hit. */
+    private void connectFailed(Attempt a, Cause cause) {
+        String ep = a.endpoint.label();
+        long connectNanos = timeouts.connect().toNanos();
+        String detail;
+        String limit = null;
+        switch (cause.signal()) {
+            case REFUSED -> detail = "connect to " + ep + " refused: nothing listens on that address and port";
+            case NO_ANSWER -> {
+                detail = "connect to " + ep + " got no answer: the host is down or a firewall drops the packets";
+                limit = "no answer to the connection attempt after " + seconds(connectNanos) + " = timeouts.connect";
+            }
+            case UNREACHABLE -> detail = "no network route to " + ep + " (unreachable, or rejected by a firewall)";
+            case POOL_FULL -> {
+                detail = "every connection to " + ep + " is busy";
+                limit = upstream.config().pool().maxConnections() + " connections = pool.max_connections, waited "
+                        + seconds(connectNanos) + " = timeouts.connect";
+            }
+            case DNS_FAILURE -> detail = "the name of " + ep + " did not resolve";
+            default -> detail = "connect to " + ep + " failed";
+        }
+        attemptFailed(a, cause, detail + " (" + cause.error() + ")", limit);
+    }
+
+    private void onHeadWritten(Attempt a, ChannelFuture write) {
+        if (a != current || finished || a.cause != null) {
+            return;
+        }
+        if (!write.isSuccess()) {
+            Cause cause = FailureClassifier.connectionFailure(write.cause(), Phase.SEND);
+            trace.add(TraceEvent.UPSTREAM_RESET, "write");
+            a.closedBy = Actor.UPSTREAM;
+            attemptFailed(a, cause, "writing the request to " + a.endpoint.label() + " failed: " + cause.error(), null);
+            return;
+        }
+        a.headWritten = true;
+        a.sentNanos = trace.elapsedNanos();
+        trace.add(TraceEvent.REQUEST_SENT);
         touch();
-        up.writeAndFlush(request, up.voidPromise());
-        if (expectContinue) {
+        if (expectContinue && !continueSent) {
+            continueSent = true;
             FullHttpResponse cont = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
             ctx.writeAndFlush(cont, ctx.voidPromise());
         }
-        up.read();
-        ctx.read();
-        startIdleTimer();
+        if (idleTimer == null) {
+            startIdleTimer();
+        }
+        if (pendingContent != null) {
+            HttpContent c = pendingContent;
+            pendingContent = null;
+            forwardContent(c);
+        } else if (!requestComplete) {
+            ctx.read();
+        } else if (!responseStarted) {
+            startResponseTimer();
+        }
     }
 
     /** A body chunk (or the end of the body) from the client. */
     void onRequestContent(HttpContent content) {
-        if (finished || connection == null) {
+        if (finished) {
             content.release();
             return;
         }
@@ -217,30 +293,41 @@ final class Exchange implements UpstreamListener {
             closeClient = true;
             RequestCheck.Rejection r = RequestCheck.decoderFailure(cause, false);
             if (responseStarted) {
-                abortResponse(null, "client sent a malformed body: " + r.reason());
+                cut(null, "client sent a malformed body: " + r.reason());
             } else {
-                fail(ErrorType.HTTP_REQUEST_ERROR, r.status(), r.reason(), r.reason());
+                clientFault(r.status(), r.reason());
             }
             return;
         }
-        requestBodyBytes += content.content().readableBytes();
+        bodyBytesRead += content.content().readableBytes();
         long max = limits.maxBodySize();
-        if (max > 0 && requestBodyBytes > max) {
+        if (max > 0 && bodyBytesRead > max) {
             content.release();
             closeClient = true;
             String reason = "request body exceeds limits.max_body_size (" + max + " bytes)";
             if (responseStarted) {
-                abortResponse(null, reason);
+                cut(null, reason);
             } else {
-                fail(ErrorType.HTTP_REQUEST_ERROR, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, reason, reason);
+                clientFault(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, reason);
             }
             return;
         }
         touch();
-        Channel up = connection.channel();
+        if (current == null || current.connection == null || !current.headWritten) {
+            // Read while the next attempt is connecting; sent once its head is written.
+            pendingContent = content;
+            return;
+        }
+        forwardContent(content);
+    }
+
+    private void forwardContent(HttpContent content) {
+        Channel up = current.connection.channel();
+        bodyBytesForwarded += content.content().readableBytes();
         if (content instanceof LastHttpContent) {
             requestComplete = true;
             up.writeAndFlush(content, up.voidPromise());
+            trace.add(TraceEvent.REQUEST_BODY_SENT);
             if (!responseStarted) {
                 startResponseTimer();
             }
@@ -254,9 +341,8 @@ final class Exchange implements UpstreamListener {
         }
     }
 
-    @Override
-    public void onUpstreamWritabilityChanged(boolean writable) {
-        if (writable && downstreamReadPaused && !finished) {
+    void onUpstreamWritabilityChanged(Attempt a, boolean writable) {
+        if (a == current && writable && downstreamReadPaused && !finished) {
             downstreamReadPaused = false;
             ctx.read();
         }
@@ -264,37 +350,41 @@ final class Exchange implements UpstreamListener {
 
     /** The client connection can take more: resume reading the upstream if we had stopped. */
     void onDownstreamWritable() {
-        if (upstreamReadPaused && connection != null && !finished) {
+        if (upstreamReadPaused && current != null && current.connection != null && !finished) {
             upstreamReadPaused = false;
-            connection.channel().read();
+            current.connection.channel().read();
         }
     }
 
     // ---- response side ------------------------------------------------------------------------
 
-    @Override
-    public void onResponseObject(HttpObject message) {
-        if (finished) {
+    void onResponseObject(Attempt a, HttpObject message) {
+        if (a != current || finished) {
             ReferenceCountUtil.release(message);
             return;
         }
         if (message instanceof HttpResponse response) {
             if (message.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(message);
-                upstreamMalformed(message.decoderResult().cause());
+                Cause cause = FailureClassifier.malformedResponse(message.decoderResult().cause(), phaseOf(a));
+                trace.add(TraceEvent.UPSTREAM_MALFORMED);
+                String limit = cause.signal() == Signal.HEADER_TOO_LARGE
+                        ? "response header section > " + dev.candor.client.UpstreamLimits.MAX_RESPONSE_HEADER_SIZE / 1024 + " KiB limit" : null;
+                attemptFailed(a, cause, "malformed response from " + a.endpoint.label() + ": " + cause.error(), limit);
                 return;
             }
-            onResponseHead(response);
+            onResponseHead(a, response);
         } else if (message instanceof HttpContent content) {
-            onResponseContent(content);
+            onResponseContent(a, content);
         }
     }
 
-    private void onResponseHead(HttpResponse response) {
+    private void onResponseHead(Attempt a, HttpResponse response) {
         int code = response.status().code();
         if (code < 200) {
             if (code == 101) {
-                upstreamMalformed(new IllegalStateException("101 Switching Protocols without an upgrade request"));
+                attemptFailed(a, new Cause(phaseOf(a), Actor.UPSTREAM, Signal.MALFORMED, "101 without an upgrade request"),
+                        a.endpoint.label() + " switched protocols without being asked", null);
                 return;
             }
             // Interim responses are not relayed: Candor answers 100-continue itself.
@@ -302,7 +392,8 @@ final class Exchange implements UpstreamListener {
             return;
         }
         cancel(responseTimer);
-        ttfbNanos = System.nanoTime() - startNanos;
+        a.firstByteNanos = trace.elapsedNanos();
+        trace.add(TraceEvent.RESPONSE_HEADERS, Integer.toString(code));
         upstreamStatus = code;
         status = code;
         responseStarted = true;
@@ -311,6 +402,10 @@ final class Exchange implements UpstreamListener {
         boolean chunkedUpstream = HttpUtil.isTransferEncodingChunked(response);
         HttpHeaders h = response.headers();
         HeaderRules.forwardResponse(h, requestId);
+        if (code >= 500 && context.expose() != ErrorsConfig.Expose.NONE) {
+            // Not Candor's error: say so, so "who made this 502?" has an answer (RFC 9209 received-status).
+            h.set(HeaderRules.PROXY_STATUS, ProxyStatus.forReceivedStatus(code));
+        }
         if (!requestComplete || !clientKeepAlive || context.isDraining()) {
             // A body still arriving from the client will not be read: the connection cannot be reused.
             closeClient = true;
@@ -334,16 +429,13 @@ final class Exchange implements UpstreamListener {
         if (response instanceof LastHttpContent full) {
             // The decoder emits heads and bodies apart; a whole message only if a handler aggregated it.
             bytesSent += full.content().readableBytes();
-            responseComplete = true;
-            cancel(idleTimer);
-            finishConnection();
-            ctx.writeAndFlush(response).addListener(f -> complete());
+            endResponse(a, response);
             return;
         }
         ctx.write(response, ctx.voidPromise());
     }
 
-    private void onResponseContent(HttpContent content) {
+    private void onResponseContent(Attempt a, HttpContent content) {
         if (skippingInformational) {
             if (content instanceof LastHttpContent) {
                 skippingInformational = false;
@@ -358,111 +450,157 @@ final class Exchange implements UpstreamListener {
         if (content.decoderResult().isFailure()) {
             Throwable cause = content.decoderResult().cause();
             content.release();
-            ErrorType type = cause instanceof PrematureChannelClosureException
-                    ? ErrorType.HTTP_RESPONSE_INCOMPLETE : ErrorType.HTTP_PROTOCOL_ERROR;
-            abortResponse(type, "upstream response body broke off: " + describe(cause));
+            Signal signal = cause instanceof PrematureChannelClosureException ? Signal.CLOSED : Signal.MALFORMED;
+            a.closedBy = signal == Signal.CLOSED ? Actor.UPSTREAM : null;
+            cut(new Cause(Phase.RECEIVE_BODY, Actor.UPSTREAM, signal, FailureClassifier.describe(cause)),
+                    "response body from " + a.endpoint.label() + " broke off after " + bytesSent + " bytes: "
+                            + FailureClassifier.describe(cause));
             return;
         }
         touch();
         bytesSent += content.content().readableBytes();
         if (content instanceof LastHttpContent) {
-            responseComplete = true;
-            cancel(idleTimer);
-            finishConnection();
-            ctx.writeAndFlush(content).addListener(f -> complete());
+            endResponse(a, content);
             return;
         }
         ctx.write(content, ctx.voidPromise());
     }
 
-    @Override
-    public void onUpstreamReadComplete() {
-        if (finished || responseComplete) {
+    /** The last piece of the response: give the connection back and finish once it is flushed. */
+    private void endResponse(Attempt a, HttpObject last) {
+        responseComplete = true;
+        cancel(idleTimer);
+        a.endedNanos = trace.elapsedNanos();
+        trace.add(TraceEvent.RESPONSE_END);
+        UpstreamConnection c = a.takeConnection();
+        if (c != null) {
+            if (reuseConnection && requestComplete) {
+                c.release();
+            } else {
+                c.discard();
+            }
+        }
+        ctx.writeAndFlush(last).addListener(f -> complete());
+    }
+
+    void onUpstreamReadComplete(Attempt a) {
+        if (a != current || finished || responseComplete) {
             return;
         }
         ctx.flush();
-        if (connection == null) {
+        if (a.connection == null) {
             return;
         }
         if (ctx.channel().isWritable()) {
-            connection.channel().read();
+            a.connection.channel().read();
         } else {
             upstreamReadPaused = true;
         }
     }
 
-    @Override
-    public void onUpstreamClosed() {
-        connection = null;
-        if (finished || responseComplete) {
+    void onUpstreamClosed(Attempt a) {
+        a.connection = null;
+        if (a != current || finished || responseComplete || a.cause != null) {
             return;
         }
-        if (!responseStarted) {
-            fail(ErrorType.CONNECTION_TERMINATED, HttpResponseStatus.BAD_GATEWAY,
-                    endpoint.label() + " closed the connection before a complete response header",
-                    ErrorType.CONNECTION_TERMINATED.summary());
-        } else {
-            abortResponse(ErrorType.HTTP_RESPONSE_INCOMPLETE,
-                    endpoint.label() + " closed the connection after " + bytesSent + " body bytes");
-        }
-    }
-
-    @Override
-    public void onUpstreamException(Throwable cause) {
-        if (finished || responseComplete) {
-            return;
-        }
-        discardConnection();
-        if (!responseStarted) {
-            fail(ErrorType.CONNECTION_TERMINATED, HttpResponseStatus.BAD_GATEWAY,
-                    "connection to " + endpoint.label() + " failed: " + describe(cause),
-                    ErrorType.CONNECTION_TERMINATED.summary());
-        } else {
-            abortResponse(ErrorType.HTTP_RESPONSE_INCOMPLETE,
-                    "connection to " + endpoint.label() + " failed mid-body: " + describe(cause));
-        }
-    }
-
-    private void upstreamMalformed(Throwable cause) {
-        ErrorType type = cause instanceof TooLongHttpHeaderException
-                ? ErrorType.HTTP_RESPONSE_HEADER_SECTION_SIZE : ErrorType.HTTP_PROTOCOL_ERROR;
+        a.closedBy = Actor.UPSTREAM;
+        trace.add(TraceEvent.UPSTREAM_CLOSED);
         if (responseStarted) {
-            abortResponse(type, "malformed response from " + endpoint.label() + ": " + describe(cause));
+            cut(new Cause(Phase.RECEIVE_BODY, Actor.UPSTREAM, Signal.CLOSED, "connection closed"),
+                    a.endpoint.label() + " closed the connection after " + bytesSent + " body bytes");
         } else {
-            fail(type, HttpResponseStatus.BAD_GATEWAY,
-                    "malformed response from " + endpoint.label() + ": " + describe(cause), type.summary());
+            attemptFailed(a, new Cause(phaseOf(a), Actor.UPSTREAM, Signal.CLOSED, "connection closed"),
+                    a.endpoint.label() + " closed the connection before a complete response header", null);
         }
     }
 
-    /** The client connection closed: whatever is in flight is abandoned. */
+    void onUpstreamException(Attempt a, Throwable t) {
+        if (a != current || finished || responseComplete || a.cause != null) {
+            return;
+        }
+        Cause cause = FailureClassifier.connectionFailure(t, responseStarted ? Phase.RECEIVE_BODY : phaseOf(a));
+        if (cause.signal() == Signal.RESET) {
+            a.closedBy = Actor.UPSTREAM;
+            trace.add(TraceEvent.UPSTREAM_RESET);
+        } else {
+            trace.add(TraceEvent.UPSTREAM_MALFORMED, cause.signal().name());
+        }
+        String detail = "connection to " + a.endpoint.label() + ": " + cause.error();
+        if (responseStarted) {
+            cut(cause, detail + " after " + bytesSent + " body bytes");
+        } else {
+            attemptFailed(a, cause, detail, null);
+        }
+    }
+
+    /** SEND while any of the request is still going out, AWAIT_HEADERS once all of it went. */
+    private Phase phaseOf(Attempt a) {
+        return a.headWritten && requestComplete && pendingContent == null ? Phase.AWAIT_HEADERS : Phase.SEND;
+    }
+
+    /** An attempt ended before any response byte reached the client: retry if safe, else reply. */
+    private void attemptFailed(Attempt a, Cause cause, String detail, String limit) {
+        if (a.cause != null || finished) {
+            return;
+        }
+        a.cause = cause;
+        a.detail = detail;
+        a.endedNanos = trace.elapsedNanos();
+        cancel(responseTimer);
+        UpstreamConnection c = a.takeConnection();
+        if (c != null) {
+            c.discard();
+        }
+        if (RetryPolicy.retryStale(cause, a.reused, request.method(), a.headWritten, bodyBytesForwarded > 0,
+                responseStarted, transparentRetries)) {
+            transparentRetries++;
+            context.countStaleRetry();
+            trace.add(TraceEvent.RETRY, "stale_connection");
+            newAttempt(true);
+            return;
+        }
+        if (a.reused && (cause.signal() == Signal.CLOSED || cause.signal() == Signal.RESET)) {
+            detail += " (" + new dev.candor.failure.ConnectionFacts(true, a.requestsBefore, a.idleMillis, a.ageMillis, a.closedBy).describe()
+                    + (RetryPolicy.isIdempotent(request.method()) ? "" : "; not retried: " + method + " is not idempotent and may have been delivered")
+                    + ")";
+        }
+        failLocal(cause, HttpResponseStatus.valueOf(cause.type().status()), detail, limit);
+    }
+
+    /** The client is gone: whatever is in flight is abandoned (499, not an upstream error). */
     void onClientClosed() {
         if (finished) {
             return;
         }
         if (!responseComplete) {
-            status = 499; // nginx's "client closed request"; not a Candor error
+            status = 499; // nginx's "client closed request"
         }
+        trace.add(TraceEvent.CLIENT_CLOSED);
         finished = true;
         cancelTimers();
-        discardConnection();
-        log();
+        releasePending();
+        discardCurrentConnection();
+        record();
     }
 
     // ---- timeouts -----------------------------------------------------------------------------
 
     private void startResponseTimer() {
         long nanos = timeouts.response().toNanos();
-        if (nanos > 0) {
+        if (nanos > 0 && responseTimer == null) {
             responseTimer = ctx.executor().schedule(this::responseTimedOut, nanos, TimeUnit.NANOSECONDS);
         }
     }
 
     private void responseTimedOut() {
-        if (!finished && !responseStarted) {
-            fail(ErrorType.HTTP_RESPONSE_TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT,
-                    endpoint.label() + " sent no response header within timeouts.response ("
-                            + timeouts.response().toMillis() + "ms)", ErrorType.HTTP_RESPONSE_TIMEOUT.summary());
+        if (finished || responseStarted || current == null) {
+            return;
         }
+        trace.add(TraceEvent.TIMEOUT, "response");
+        long nanos = timeouts.response().toNanos();
+        attemptFailed(current, new Cause(Phase.AWAIT_HEADERS, Actor.PROXY, Signal.TIMED_OUT, null),
+                current.endpoint.label() + " sent no response header within " + millis(nanos),
+                "no response header after " + seconds(nanos) + " = timeouts.response");
     }
 
     private void startIdleTimer() {
@@ -489,17 +627,19 @@ final class Exchange implements UpstreamListener {
             idleTimer = ctx.executor().schedule(this::idleCheck, next, TimeUnit.NANOSECONDS);
             return;
         }
+        String limit = "no bytes for " + seconds(idle) + " = timeouts.idle";
+        trace.add(TraceEvent.TIMEOUT, "idle");
         if (responseStarted) {
             if (upstreamReadPaused) {
-                abortResponse(null, "client read nothing for timeouts.idle (" + timeouts.idle().toMillis() + "ms)");
+                cut(null, "the client read nothing for " + millis(idle) + " (timeouts.idle)");
             } else {
-                abortResponse(ErrorType.CONNECTION_READ_TIMEOUT, endpoint.label() + " sent nothing for timeouts.idle ("
-                        + timeouts.idle().toMillis() + "ms) in the middle of the response body");
+                limitHit = limit;
+                cut(new Cause(Phase.RECEIVE_BODY, Actor.PROXY, Signal.TIMED_OUT, null),
+                        current.endpoint.label() + " sent nothing for " + millis(idle) + " in the middle of the response body");
             }
         } else {
             closeClient = true;
-            String reason = "request body stalled for timeouts.idle (" + timeouts.idle().toMillis() + "ms)";
-            fail(ErrorType.HTTP_REQUEST_ERROR, HttpResponseStatus.REQUEST_TIMEOUT, reason, reason);
+            clientFault(HttpResponseStatus.REQUEST_TIMEOUT, "request body stalled for " + millis(idle) + " (timeouts.idle)");
         }
     }
 
@@ -516,42 +656,66 @@ final class Exchange implements UpstreamListener {
 
     // ---- endings ------------------------------------------------------------------------------
 
-    /**
-     * Ends the exchange with a reply Candor makes itself, before any response byte was sent.
-     *
-     * @param logDetail what the access log records (may name backends)
-     * @param publicDetail what the client is told
-     */
-    private void fail(ErrorType type, HttpResponseStatus replyStatus, String logDetail, String publicDetail) {
-        if (finished) {
+    private void clientFault(HttpResponseStatus replyStatus, String reason) {
+        // The reason is about the client's own request, so it is safe to tell it.
+        reply(new Cause(Phase.CLIENT_REQUEST, Actor.CLIENT, Signal.CLIENT_FAULT, null), replyStatus, reason, reason, null);
+    }
+
+    private void failLocal(Cause cause, HttpResponseStatus replyStatus, String detail) {
+        failLocal(cause, replyStatus, detail, null);
+    }
+
+    private void failLocal(Cause cause, HttpResponseStatus replyStatus, String detail, String limit) {
+        reply(cause, replyStatus, cause.type().summary(), detail, limit);
+    }
+
+    /** Ends the exchange with a reply Candor makes itself, before any response byte was sent. */
+    private void reply(Cause cause, HttpResponseStatus replyStatus, String publicDetail, String detail, String limit) {
+        if (finished || responseStarted) {
             return;
         }
-        error = type;
-        errorDetail = logDetail;
+        failure = cause;
+        failureDetail = detail;
+        limitHit = limit;
         status = replyStatus.code();
         cancelTimers();
-        discardConnection();
+        releasePending();
+        discardCurrentConnection();
         if ((!requestComplete && requestHasBody) || !clientKeepAlive || context.isDraining()) {
             closeClient = true;
         }
-        FullHttpResponse reply = LocalReply.build(ctx.alloc(), replyStatus, type, publicDetail, requestId, accept, closeClient);
+        trace.add(TraceEvent.LOCAL_REPLY, Integer.toString(status));
+        String nextHop = current == null ? null : current.endpoint.label();
+        FullHttpResponse reply = LocalReply.build(ctx.alloc(),
+                new LocalReply.Content(replyStatus, cause.type(), publicDetail, detail, nextHop, requestId),
+                context.expose(), accept, closeClient);
         bytesSent = reply.content().readableBytes();
         responseStarted = true;
         responseComplete = true;
         ctx.writeAndFlush(reply).addListener(f -> complete());
     }
 
-    /** Ends the exchange after response bytes went out: the client connection is cut, never ended cleanly. */
-    private void abortResponse(ErrorType type, String detail) {
+    /**
+     * Ends the exchange after response bytes went out: the client connection is cut, never ended as if
+     * complete. {@code cause} is null when the client is at fault (it is not an upstream error).
+     */
+    private void cut(Cause cause, String detail) {
         if (finished) {
             return;
         }
         finished = true;
-        error = type;
-        errorDetail = detail;
+        failure = cause;
+        failureDetail = detail;
+        if (current != null && current.cause == null && cause != null) {
+            current.cause = cause;
+            current.detail = detail;
+            current.endedNanos = trace.elapsedNanos();
+        }
+        trace.add(TraceEvent.RESPONSE_CUT);
         cancelTimers();
-        discardConnection();
-        log();
+        releasePending();
+        discardCurrentConnection();
+        record();
         ctx.flush();
         ctx.close();
         owner.exchangeAborted(this);
@@ -563,52 +727,36 @@ final class Exchange implements UpstreamListener {
         }
         finished = true;
         cancelTimers();
-        log();
+        record();
         owner.exchangeDone(this, !closeClient);
     }
 
-    /** Gives the upstream connection back when it ended cleanly, else closes it. */
-    private void finishConnection() {
-        UpstreamConnection c = connection;
-        connection = null;
-        if (c == null) {
-            return;
-        }
-        if (reuseConnection && requestComplete) {
-            c.release();
-        } else {
-            c.discard();
-        }
-    }
-
-    private void discardConnection() {
-        UpstreamConnection c = connection;
-        connection = null;
+    private void discardCurrentConnection() {
+        UpstreamConnection c = current == null ? null : current.takeConnection();
         if (c != null) {
             c.discard();
         }
     }
 
-    private void log() {
-        double durationMs = (System.nanoTime() - startNanos) / 1e6;
-        context.accessLog().log(new AccessLogEntry(
-                startTime, requestId, clientIp, method, hostHeader, uri,
-                http10 ? "HTTP/1.0" : "HTTP/1.1", status, bytesSent, durationMs,
-                route == null ? null : route.name(),
-                upstream == null ? null : upstream.name(),
-                endpoint == null ? null : endpoint.label(),
-                attempts, upstreamStatus,
-                error == null ? null : error.token(), errorDetail,
-                connectNanos < 0 ? null : connectNanos / 1e6,
-                ttfbNanos < 0 ? null : ttfbNanos / 1e6,
-                null));
+    private void releasePending() {
+        if (pendingContent != null) {
+            pendingContent.release();
+            pendingContent = null;
+        }
     }
 
-    private static String describe(Throwable cause) {
-        if (cause == null) {
-            return "unknown";
-        }
-        String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : message;
+    /** One access-log line; for a Candor error also the failure report and an error-log line. */
+    private void record() {
+        FailureRecorder.record(context, new FailureRecorder.Facts(startTime, trace, requestId, clientIp, method,
+                hostHeader, uri, http10, status, bytesSent, route, upstream, attempts, transparentRetries,
+                upstreamStatus, failure, failureDetail, limitHit));
+    }
+
+    private static String millis(long nanos) {
+        return (nanos / 1_000_000) + "ms";
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
     }
 }

@@ -1,6 +1,8 @@
 package dev.candor.proxy;
 
+import dev.candor.config.ErrorsConfig;
 import dev.candor.failure.ErrorType;
+import dev.candor.failure.ProxyStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -15,52 +17,75 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A response Candor makes itself: RFC 9457 problem details for clients that accept JSON, a small HTML
- * page otherwise, and always the RFC 9209 {@code Proxy-Status} header naming the error type. Never a
- * stack trace and never a backend address.
+ * page otherwise, and the RFC 9209 {@code Proxy-Status} header naming the error type. How much it tells
+ * follows {@code errors.expose}; never a stack trace, and a backend address only with {@code details}.
  */
 final class LocalReply {
+
+    /** What one reply says. */
+    record Content(HttpResponseStatus status, ErrorType error, String publicDetail, String privateDetail,
+                   String nextHop, String requestId) {
+    }
 
     private LocalReply() {
     }
 
-    static FullHttpResponse build(ByteBufAllocator alloc, HttpResponseStatus status, ErrorType error,
-                                  String detail, String requestId, String accept, boolean close) {
-        boolean json = accept != null && (accept.contains("json") || accept.contains("*/*") && !accept.contains("html"));
-        String body = json ? problemJson(status, error, detail, requestId) : html(status, error, detail, requestId);
+    static FullHttpResponse build(ByteBufAllocator alloc, Content c, ErrorsConfig.Expose expose, String accept, boolean close) {
+        boolean details = expose == ErrorsConfig.Expose.DETAILS;
+        boolean named = expose != ErrorsConfig.Expose.NONE;
+        String detail = details && c.privateDetail() != null ? c.privateDetail()
+                : named ? c.publicDetail() : c.status().reasonPhrase();
+        boolean json = prefersJson(accept);
+        String body = json ? problemJson(c, named, detail) : html(c, named, detail);
         ByteBuf content = alloc.buffer(body.length());
         content.writeCharSequence(body, StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, c.status(), content);
         HttpHeaders h = response.headers();
         h.set(HttpHeaderNames.CONTENT_TYPE, json ? "application/problem+json" : "text/html; charset=utf-8");
         h.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        if (requestId != null) {
-            h.set(HeaderRules.X_REQUEST_ID, requestId);
+        if (c.requestId() != null) {
+            h.set(HeaderRules.X_REQUEST_ID, c.requestId());
         }
-        h.set(HeaderRules.PROXY_STATUS, "candor; error=" + error.token());
+        if (named) {
+            h.set(HeaderRules.PROXY_STATUS, ProxyStatus.forError(c.error(),
+                    details ? c.privateDetail() : null, details ? c.nextHop() : null, null));
+        }
         if (close) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return response;
     }
 
-    private static String problemJson(HttpResponseStatus status, ErrorType error, String detail, String requestId) {
+    /** JSON when the client names it, or accepts anything without naming HTML (curl, most API clients). */
+    static boolean prefersJson(String accept) {
+        if (accept == null) {
+            return false;
+        }
+        return accept.contains("json") || (accept.contains("*/*") && !accept.contains("text/html"));
+    }
+
+    private static String problemJson(Content c, boolean named, String detail) {
         StringBuilder b = new StringBuilder(256);
-        b.append("{\"type\":\"urn:candor:error:").append(error.token())
-                .append("\",\"title\":\"").append(status.reasonPhrase())
-                .append("\",\"status\":").append(status.code())
+        b.append("{\"type\":\"").append(named ? "urn:candor:error:" + c.error().token() : "about:blank")
+                .append("\",\"title\":\"").append(c.status().reasonPhrase())
+                .append("\",\"status\":").append(c.status().code())
                 .append(",\"detail\":");
         Json.appendString(b, detail);
-        b.append(",\"error\":\"").append(error.token()).append("\",\"request_id\":");
-        Json.appendString(b, requestId);
+        if (named) {
+            b.append(",\"error\":\"").append(c.error().token()).append('"');
+        }
+        b.append(",\"request_id\":");
+        Json.appendString(b, c.requestId());
         return b.append("}\n").toString();
     }
 
-    private static String html(HttpResponseStatus status, ErrorType error, String detail, String requestId) {
-        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + status.code() + " " + status.reasonPhrase()
-                + "</title></head><body><h1>" + status.code() + " " + status.reasonPhrase() + "</h1><p>"
-                + Json.escapeHtml(detail) + "</p><p>Error type: <code>" + error.token()
-                + "</code><br>Request id: <code>" + Json.escapeHtml(requestId == null ? "-" : requestId)
+    private static String html(Content c, boolean named, String detail) {
+        String title = c.status().code() + " " + c.status().reasonPhrase();
+        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body><h1>"
+                + title + "</h1><p>" + Json.escapeHtml(detail) + "</p><p>"
+                + (named ? "Error type: <code>" + c.error().token() + "</code><br>" : "")
+                + "Request id: <code>" + Json.escapeHtml(c.requestId() == null ? "-" : c.requestId())
                 + "</code></p><hr><p>candor</p></body></html>\n";
     }
 }

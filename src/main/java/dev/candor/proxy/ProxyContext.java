@@ -2,8 +2,10 @@ package dev.candor.proxy;
 
 import dev.candor.client.ConnectionPools;
 import dev.candor.config.CandorConfig;
+import dev.candor.config.ErrorsConfig;
 import dev.candor.config.LimitsConfig;
 import dev.candor.observe.AccessLog;
+import dev.candor.observe.RecentFailures;
 import dev.candor.upstream.Upstreams;
 
 import static java.util.Objects.requireNonNull;
@@ -18,14 +20,18 @@ public final class ProxyContext {
     private final Upstreams upstreams;
     private final ConnectionPools pools;
     private final AccessLog accessLog;
+    private final RecentFailures failures;
+    private final java.util.concurrent.atomic.LongAdder staleRetries = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean draining;
 
-    public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog) {
+    public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
+                        RecentFailures failures) {
         this.config = requireNonNull(config, "config");
         this.router = new Router(config.routes());
         this.upstreams = requireNonNull(upstreams, "upstreams");
         this.pools = requireNonNull(pools, "pools");
         this.accessLog = requireNonNull(accessLog, "accessLog");
+        this.failures = requireNonNull(failures, "failures");
     }
 
     public CandorConfig config() {
@@ -50,6 +56,27 @@ public final class ProxyContext {
 
     AccessLog accessLog() {
         return accessLog;
+    }
+
+    /** The latest classified failures with their evidence. */
+    public RecentFailures failures() {
+        return failures;
+    }
+
+    /**
+     * Requests sent again because a pooled connection turned out to be closed. Invisible to clients, but
+     * a rising count warns of the keep-alive race before it turns into 502s.
+     */
+    public long staleRetries() {
+        return staleRetries.sum();
+    }
+
+    void countStaleRetry() {
+        staleRetries.increment();
+    }
+
+    ErrorsConfig.Expose expose() {
+        return config.errors().expose();
     }
 
     /** True once a graceful shutdown began: finish what is in flight, keep nothing alive. */

@@ -1,7 +1,10 @@
 package dev.candor.proxy;
 
-import dev.candor.failure.ErrorType;
-import dev.candor.observe.AccessLogEntry;
+import dev.candor.failure.Actor;
+import dev.candor.failure.Cause;
+import dev.candor.failure.Phase;
+import dev.candor.failure.Signal;
+import dev.candor.observe.Trace;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,6 +18,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The last handler of a client connection, after the HTTP codec and flow control: turns each request
@@ -115,10 +119,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers a request whose head could not be parsed: no exchange, and the connection closes. */
     private void rejectUnparsed(HttpResponseStatus status, String reason) {
-        FullHttpResponse reply = LocalReply.build(ctx.alloc(), status, ErrorType.HTTP_REQUEST_ERROR, reason,
-                RequestIds.generate(), null, true);
-        logLocal(reply, status, reason);
-        ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+        replyAndClose(status, reason);
     }
 
     /** The client did not send a complete header in time: 408 and close (slowloris defence). */
@@ -126,19 +127,20 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (exchange != null || !ctx.channel().isActive()) {
             return;
         }
-        String reason = "request header not received within limits.header_read_timeout ("
-                + context.limits().headerReadTimeout().toMillis() + "ms)";
-        FullHttpResponse reply = LocalReply.build(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
-                ErrorType.HTTP_REQUEST_ERROR, reason, RequestIds.generate(), null, true);
-        logLocal(reply, HttpResponseStatus.REQUEST_TIMEOUT, reason);
-        ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+        replyAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "request header not received within limits.header_read_timeout ("
+                + context.limits().headerReadTimeout().toMillis() + "ms)");
     }
 
-    private void logLocal(FullHttpResponse reply, HttpResponseStatus status, String reason) {
-        context.accessLog().log(new AccessLogEntry(Instant.now(),
-                reply.headers().get(HeaderRules.X_REQUEST_ID), clientIp, null, null, null, null,
-                status.code(), reply.content().readableBytes(), 0.0, null, null, null, 0, null,
-                ErrorType.HTTP_REQUEST_ERROR.token(), reason, null, null, null));
+    private void replyAndClose(HttpResponseStatus status, String reason) {
+        Trace trace = Trace.start();
+        String requestId = RequestIds.generate();
+        Cause cause = new Cause(Phase.CLIENT_REQUEST, Actor.CLIENT, Signal.CLIENT_FAULT, null);
+        FullHttpResponse reply = LocalReply.build(ctx.alloc(),
+                new LocalReply.Content(status, cause.type(), reason, reason, null, requestId), context.expose(), null, true);
+        FailureRecorder.record(context, new FailureRecorder.Facts(Instant.now(), trace, requestId, clientIp, null, null,
+                null, false, status.code(), reply.content().readableBytes(), null, null, List.of(), 0, null, cause,
+                reason, null));
+        ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.candor.config.CandorConfig;
 import dev.candor.config.ListenerConfig;
 import dev.candor.observe.AccessLog;
 import dev.candor.observe.AccessLogs;
+import dev.candor.observe.RecentFailures;
 import dev.candor.proxy.ProxyContext;
 import dev.candor.proxy.ProxyHandler;
 import dev.candor.upstream.Upstreams;
@@ -21,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -32,6 +34,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class CandorServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CandorServer.class);
+    /** How many failure reports are kept for the admin API. */
+    private static final int RECENT_FAILURES = 1000;
 
     private final Transport transport;
     private final EventLoopGroup group;
@@ -67,7 +71,10 @@ public final class CandorServer implements AutoCloseable {
         Transport transport = Transport.detect();
         EventLoopGroup group = transport.newEventLoopGroup(config.effectiveWorkers(), "candor-loop");
         ConnectionPools pools = new ConnectionPools(transport);
-        ProxyContext context = new ProxyContext(config, Upstreams.of(config, (RandomGenerator) () -> java.util.concurrent.ThreadLocalRandom.current().nextLong()), pools, accessLog);
+        // Balancers are called from every event loop: each call draws from the calling thread's generator.
+        RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
+        ProxyContext context = new ProxyContext(config, Upstreams.of(config, random), pools, accessLog,
+                new RecentFailures(RECENT_FAILURES));
         ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
         DownstreamChannelInitializer initializer = new DownstreamChannelInitializer(context, tracker);
         List<Channel> acceptors = new ArrayList<>();
@@ -113,6 +120,11 @@ public final class CandorServer implements AutoCloseable {
 
     public ConnectionPools pools() {
         return pools;
+    }
+
+    /** The latest classified failures with their evidence. */
+    public RecentFailures failures() {
+        return context.failures();
     }
 
     /** Open client connections right now. */

@@ -39,6 +39,7 @@ class ConfigLoaderTest {
                         new ListenerConfig("127.0.0.1:0", new HostPort("127.0.0.1", 0))),
                 0,
                 AccessLogConfig.STDOUT,
+                ErrorsConfig.DEFAULTS,
                 LimitsConfig.DEFAULTS,
                 Duration.ofSeconds(30),
                 List.of(new RouteConfig("api", new MatchConfig("api.example.com", "/v1/", Set.of("GET", "POST")), "api"),
@@ -131,6 +132,28 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(config.accessLog()).isEqualTo(AccessLogConfig.OFF);
+    }
+
+    @Test
+    void errorsExposeDefaultsToTypeAndAcceptsNoneAndDetails() throws Exception {
+        String rest = """
+                routes: [{upstream: app}]
+                upstreams: {app: {endpoints: [{address: "localhost:9000"}]}}
+                """;
+        assertThat(parse(rest).errors()).isEqualTo(ErrorsConfig.DEFAULTS);
+        assertThat(parse("errors: {expose: none}\n" + rest).errors().expose()).isEqualTo(ErrorsConfig.Expose.NONE);
+        assertThat(parse("errors: {expose: details}\n" + rest).errors().expose()).isEqualTo(ErrorsConfig.Expose.DETAILS);
+    }
+
+    @Test
+    void anUnknownErrorsExposeValueIsReportedAtTheValue() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse("""
+                errors: {expose: everything}
+                routes: [{upstream: app}]
+                upstreams: {app: {endpoints: [{address: "localhost:9000"}]}}
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("test.yaml:1:18: errors.expose: expected none, type or details, found 'everything'");
     }
 
     @Test

@@ -32,7 +32,7 @@ class ConfigProblemsTest {
     @Test
     void unknownTopLevelKeyFromTheSpecIsMarkedAsNotSupportedYet() {
         assertThat(problems("admin:\n  address: 127.0.0.1:9901\n" + VALID_TAIL)).containsExactly(
-                "1:1: unknown key 'admin' at the top level (expected one of: listeners, workers, access_log, limits,"
+                "1:1: unknown key 'admin' at the top level (expected one of: listeners, workers, access_log, errors, limits,"
                         + " shutdown_grace, routes, upstreams; 'admin' is not supported yet)");
     }
 

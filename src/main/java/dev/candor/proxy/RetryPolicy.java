@@ -1,0 +1,45 @@
+package dev.candor.proxy;
+
+import dev.candor.failure.Cause;
+import dev.candor.failure.Phase;
+import dev.candor.failure.Signal;
+import io.netty.handler.codec.http.HttpMethod;
+
+/**
+ * Whether a failed attempt is sent again — pure functions of what is known about the failure, so the
+ * rules can be read and tested on their own.
+ */
+final class RetryPolicy {
+
+    private RetryPolicy() {
+    }
+
+    /** RFC 9110 §9.2.2: methods whose repetition has the same effect as one request. */
+    static boolean isIdempotent(HttpMethod method) {
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
+                || HttpMethod.TRACE.equals(method) || HttpMethod.PUT.equals(method) || HttpMethod.DELETE.equals(method);
+    }
+
+    /**
+     * The stale keep-alive race: a pooled connection the upstream had already closed (or closed just as it
+     * was reused) ended before any response byte. Retried once, on a fresh connection, when safe: always
+     * for idempotent methods; for others only when the request head never finished reaching the socket, so
+     * the upstream cannot have acted on it (a proxy MUST NOT retry a non-idempotent request that may have
+     * been delivered). Never once a body byte was forwarded (Candor does not buffer bodies to replay them)
+     * or a response byte reached the client.
+     *
+     * @param reused the failed attempt used a pooled connection that had served requests before
+     * @param headWritten the request head was completely written to the socket
+     * @param bodyForwarded body bytes were already written upstream
+     * @param transparentRetries stale retries already made for this request
+     */
+    static boolean retryStale(Cause cause, boolean reused, HttpMethod method, boolean headWritten,
+                              boolean bodyForwarded, boolean responseStarted, int transparentRetries) {
+        if (!reused || responseStarted || bodyForwarded || transparentRetries > 0) {
+            return false;
+        }
+        boolean connectionEnded = cause.signal() == Signal.CLOSED || cause.signal() == Signal.RESET;
+        boolean beforeResponse = cause.phase() == Phase.SEND || cause.phase() == Phase.AWAIT_HEADERS;
+        return connectionEnded && beforeResponse && (isIdempotent(method) || !headWritten);
+    }
+}
