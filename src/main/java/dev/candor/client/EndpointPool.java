@@ -171,6 +171,12 @@ final class EndpointPool {
                 return;
             }
         }
+        if (waitersOnOtherLoops(slot)) {
+            // A connection cannot move to another event loop; closing it frees the slot a request
+            // waiting on another loop needs (onClosed wakes it to connect).
+            channel.close();
+            return;
+        }
         c.markIdle();
         slot.idle.addFirst(c);
         slot.idleCount.incrementAndGet();
@@ -181,6 +187,18 @@ final class EndpointPool {
                 channel.close();
             }
         }, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private boolean waitersOnOtherLoops(LoopSlot own) {
+        if (maxConnections <= 0) {
+            return false; // unlimited: nobody waits
+        }
+        for (LoopSlot s : slots.values()) {
+            if (s != own && s.waiterCount.get() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void onClosed(LoopSlot ownSlot) {

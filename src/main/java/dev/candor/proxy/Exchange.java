@@ -341,6 +341,12 @@ final class Exchange {
         }
     }
 
+    /** True while the exchange is ready for the next piece of the request body. */
+    boolean wantsRequestBody() {
+        return !finished && !requestComplete && pendingContent == null && !downstreamReadPaused
+                && current != null && current.connection != null && current.headWritten;
+    }
+
     void onUpstreamWritabilityChanged(Attempt a, boolean writable) {
         if (a == current && writable && downstreamReadPaused && !finished) {
             downstreamReadPaused = false;

@@ -144,6 +144,17 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // At the end of a read cycle the flow-control handler forgets a read() it could not satisfy yet
+        // (Netty 4.2); ask again whenever more is wanted, or a request body stalls half-way.
+        boolean wanted = exchange != null ? exchange.wantsRequestBody() : discardingBody;
+        if (wanted) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (exchange != null && ctx.channel().isWritable()) {
             exchange.onDownstreamWritable();

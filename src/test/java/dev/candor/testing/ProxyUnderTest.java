@@ -1,0 +1,121 @@
+package dev.candor.testing;
+
+import dev.candor.config.CandorConfig;
+import dev.candor.config.ConfigException;
+import dev.candor.config.ConfigLoader;
+import dev.candor.observe.AccessLogEntry;
+import dev.candor.server.CandorServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A {@link CandorServer} started from YAML text in which {@code ${NAME}} placeholders are filled from a
+ * map (e.g. {@code BACKEND_PORT}), with a {@link RecordingAccessLog}. Closing stops it at once.
+ */
+public final class ProxyUnderTest implements AutoCloseable {
+    private final CandorServer server;
+    private final RecordingAccessLog accessLog;
+
+    private ProxyUnderTest(CandorServer server, RecordingAccessLog accessLog) {
+        this.server = server;
+        this.accessLog = accessLog;
+    }
+
+    /** Starts the proxy; {@code vars} fill {@code ${NAME}} references (values via toString). */
+    public static ProxyUnderTest start(String yaml, Map<String, ?> vars) {
+        Map<String, String> env = new HashMap<>();
+        vars.forEach((k, v) -> env.put(k, String.valueOf(v)));
+        CandorConfig config;
+        try {
+            config = ConfigLoader.parse(yaml, "test.yaml", null, env::get);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("test config is invalid: " + e.getMessage(), e);
+        }
+        RecordingAccessLog log = new RecordingAccessLog();
+        try {
+            return new ProxyUnderTest(CandorServer.start(config, log), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One listener on 127.0.0.1:0 routing everything to one upstream "app" at {@code backend}, with
+     * extra YAML for the top level (e.g. a {@code limits:} block) and for the upstream (indented by 4).
+     */
+    public static ProxyUnderTest inFrontOf(TestBackend backend, String topLevelYaml, String upstreamYaml) {
+        // Two event loops unless the test chooses: enough to show cross-loop behaviour, cheap to start.
+        String workers = topLevelYaml.contains("workers:") ? "" : "workers: 2";
+        String yaml = """
+                listeners:
+                  - address: 127.0.0.1:0
+                %s
+                %s
+                routes:
+                  - name: all
+                    upstream: app
+                upstreams:
+                  app:
+                    endpoints:
+                      - address: 127.0.0.1:${BACKEND_PORT}
+                %s
+                """.formatted(workers, topLevelYaml, upstreamYaml.indent(4).stripTrailing());
+        return start(yaml, Map.of("BACKEND_PORT", backend.port()));
+    }
+
+    /** The same, with every default. */
+    public static ProxyUnderTest inFrontOf(TestBackend backend) {
+        return inFrontOf(backend, "", "");
+    }
+
+    public InetSocketAddress address() {
+        return server.addresses().get(0);
+    }
+
+    public CandorServer server() {
+        return server;
+    }
+
+    public RecordingAccessLog accessLog() {
+        return accessLog;
+    }
+
+    /** A new raw connection to the proxy. */
+    public RawHttp connect() {
+        return RawHttp.connect(address());
+    }
+
+    /** {@code GET path} on a new connection; see {@link RawHttp#get}. */
+    public RawResponse get(String path, String... headerLines) {
+        return RawHttp.get(address(), path, headerLines);
+    }
+
+    /** Sends exactly {@code request} on a new connection and reads one response. */
+    public RawResponse exchange(String request) {
+        return RawHttp.exchange(address(), request);
+    }
+
+    public AccessLogEntry awaitEntry(Predicate<AccessLogEntry> predicate) {
+        return accessLog.awaitEntry(predicate);
+    }
+
+    /** The access-log entry of the request whose response carried this X-Request-Id. */
+    public AccessLogEntry awaitEntry(RawResponse response) {
+        return accessLog.awaitEntry(response.header("X-Request-Id"));
+    }
+
+    public List<AccessLogEntry> awaitEntries(int n) {
+        return accessLog.awaitEntries(n);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,223 @@
+package dev.candor.testing;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.util.Objects.requireNonNull;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An HTTP/1.1 server on 127.0.0.1, port 0, that answers each complete request as its
+ * {@link BackendScript} says, records every request, and counts connections (accepted in total, open
+ * now) so tests can prove keep-alive reuse and idle closes. Requests are decoded by Netty; responses are
+ * raw bytes, so a script can misbehave in any way.
+ */
+public final class TestBackend implements AutoCloseable {
+    private static final int KEEP_BODY_BYTES = 1024 * 1024;
+
+    private final EventLoopGroup group;
+    private final Channel server;
+    private final ChannelGroup connections = new DefaultChannelGroup("backend", GlobalEventExecutor.INSTANCE);
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger peakOpen = new AtomicInteger();
+    private final AtomicInteger heads = new AtomicInteger();
+    private final AtomicLong bodyBytes = new AtomicLong();
+    private volatile BackendScript script;
+
+    private TestBackend(BackendScript script) {
+        this.script = requireNonNull(script, "script");
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-backend", true),
+                NioIoHandler.newFactory());
+        try {
+            this.server = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline()
+                                    .addLast(new HttpRequestDecoder(new HttpDecoderConfig()
+                                            .setMaxInitialLineLength(64 * 1024)
+                                            .setMaxHeaderSize(64 * 1024)
+                                            .setMaxChunkSize(64 * 1024)))
+                                    .addLast(new Recorder(accepted.incrementAndGet()));
+                        }
+                    })
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    /** Starts a backend that answers every request with {@code script}. */
+    public static TestBackend start(BackendScript script) {
+        return new TestBackend(script);
+    }
+
+    /** Starts a backend that answers 200 with {@code body}. */
+    public static TestBackend answering(String body) {
+        return start(BackendScript.ok(body));
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Replaces the script for requests that complete from now on. */
+    public void script(BackendScript next) {
+        this.script = requireNonNull(next, "next");
+    }
+
+    /** Every complete request received so far, in arrival order. */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Waits (at most 10 s) until {@code n} complete requests arrived; returns them all. */
+    public List<RecordedRequest> awaitRequests(int n) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> requests.size() >= n);
+        return requests();
+    }
+
+    /** Waits for the first complete request. */
+    public RecordedRequest awaitRequest() {
+        return awaitRequests(1).get(0);
+    }
+
+    /** Request heads received, including those whose body never completed. */
+    public int requestHeads() {
+        return heads.get();
+    }
+
+    /** Request body bytes received so far, complete requests or not: shows a body streaming in. */
+    public long bodyBytesReceived() {
+        return bodyBytes.get();
+    }
+
+    /** Connections accepted since the start. */
+    public int acceptedConnections() {
+        return accepted.get();
+    }
+
+    /** Connections open right now. */
+    public int openConnections() {
+        return open.get();
+    }
+
+    /** The most connections that were ever open at the same time. */
+    public int peakOpenConnections() {
+        return peakOpen.get();
+    }
+
+    /** Closes the listening socket and every connection. */
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** Assembles one request at a time from the decoder's pieces, then hands it to the script. */
+    private final class Recorder extends ChannelInboundHandlerAdapter {
+        private final int connection;
+        private HttpRequest head;
+        private BodySink body;
+        private Reply reply;
+
+        Recorder(int connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+            connections.add(ctx.channel());
+            ctx.channel().closeFuture().addListener(f -> open.decrementAndGet());
+            reply = new Reply(ctx.channel());
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof HttpRequest request) {
+                    heads.incrementAndGet();
+                    if (request.decoderResult().isFailure()) {
+                        ctx.close(); // the proxy sent something that is not HTTP/1.1: the test will notice
+                        return;
+                    }
+                    head = request;
+                    body = new BodySink(KEEP_BODY_BYTES);
+                }
+                if (msg instanceof HttpContent content && head != null) {
+                    ByteBuf buf = content.content();
+                    byte[] bytes = new byte[buf.readableBytes()];
+                    buf.getBytes(buf.readerIndex(), bytes);
+                    body.add(bytes, 0, bytes.length);
+                    bodyBytes.addAndGet(bytes.length);
+                    if (content instanceof LastHttpContent last) {
+                        finish(last.trailingHeaders());
+                    }
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private void finish(HttpHeaders trailers) {
+            RecordedRequest recorded = new RecordedRequest(connection, head.method().name(), head.uri(),
+                    head.protocolVersion().text(), list(head.headers()), body.length(), body.sha256(),
+                    body.bytes(), list(trailers));
+            head = null;
+            body = null;
+            requests.add(recorded);
+            script.respond(recorded, reply);
+        }
+
+        private static List<Header> list(HttpHeaders headers) {
+            List<Header> out = new ArrayList<>();
+            for (Map.Entry<String, String> e : headers) {
+                out.add(new Header(e.getKey(), e.getValue()));
+            }
+            return out;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // resets from the proxy are part of several tests
+        }
+    }
+}
