@@ -141,10 +141,6 @@ final class EndpointPool {
         UpstreamConnection c;
         while ((c = slot.idle.pollFirst()) != null) {
             slot.idleCount.decrementAndGet();
-            if (c.idleTimer != null) {
-                c.idleTimer.cancel(false);
-                c.idleTimer = null;
-            }
             if (c.channel().isActive()) {
                 // While idle the connection reads so that a FIN or RST is noticed at once; in use, the
                 // exchange drives reads to apply backpressure.
@@ -181,12 +177,29 @@ final class EndpointPool {
         slot.idle.addFirst(c);
         slot.idleCount.incrementAndGet();
         channel.config().setAutoRead(true);
-        c.idleTimer = slot.loop.schedule(() -> {
-            if (slot.idle.remove(c)) {
-                slot.idleCount.decrementAndGet();
-                channel.close();
-            }
-        }, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        if (slot.idleSweep == null) {
+            slot.idleSweep = slot.loop.schedule(() -> sweepIdle(slot), idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Closes connections idle for {@code pool.idle_timeout}. One timer per loop, not one per connection:
+     * the deque is most-recent-first, so the oldest idle connections are at its tail and the timer only
+     * ever needs to wake for the tail.
+     */
+    private void sweepIdle(LoopSlot slot) {
+        slot.idleSweep = null;
+        long now = System.nanoTime();
+        UpstreamConnection oldest;
+        while ((oldest = slot.idle.peekLast()) != null && now - oldest.idleSinceNanos() >= idleTimeoutNanos) {
+            slot.idle.pollLast();
+            slot.idleCount.decrementAndGet();
+            oldest.channel().close();
+        }
+        if (oldest != null) {
+            long wait = oldest.idleSinceNanos() + idleTimeoutNanos - now;
+            slot.idleSweep = slot.loop.schedule(() -> sweepIdle(slot), wait, TimeUnit.NANOSECONDS);
+        }
     }
 
     private boolean waitersOnOtherLoops(LoopSlot own) {

@@ -17,6 +17,8 @@ final class LoopSlot {
     final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     final AtomicInteger idleCount = new AtomicInteger();
     final AtomicInteger waiterCount = new AtomicInteger();
+    /** The one timer that closes this loop's connections once idle too long; null when none is due. */
+    ScheduledFuture<?> idleSweep;
 
     LoopSlot(EventLoop loop) {
         this.loop = loop;

@@ -2,7 +2,6 @@ package dev.candor.client;
 
 import dev.candor.upstream.Endpoint;
 import io.netty.channel.Channel;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * One TCP connection to an endpoint, owned by the event loop it was opened on. Lent to one exchange at a
@@ -18,7 +17,7 @@ public final class UpstreamConnection {
     private long idleSinceNanos;
     private long idleNanosBeforeLend;
     private int uses;
-    ScheduledFuture<?> idleTimer;
+    private String remoteAddress;
 
     UpstreamConnection(Channel channel, EndpointPool pool, LoopSlot slot, long connectNanos) {
         this.channel = channel;
@@ -64,12 +63,16 @@ public final class UpstreamConnection {
 
     /** The {@code ip:port} actually connected to. */
     public String remoteAddress() {
-        java.net.SocketAddress a = channel.remoteAddress();
-        if (a instanceof java.net.InetSocketAddress isa && isa.getAddress() != null) {
-            String ip = isa.getAddress().getHostAddress();
-            return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + isa.getPort();
+        if (remoteAddress == null) {
+            java.net.SocketAddress a = channel.remoteAddress();
+            if (a instanceof java.net.InetSocketAddress isa && isa.getAddress() != null) {
+                String ip = isa.getAddress().getHostAddress();
+                remoteAddress = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + isa.getPort();
+            } else {
+                remoteAddress = String.valueOf(a);
+            }
         }
-        return String.valueOf(a);
+        return remoteAddress;
     }
 
     LoopSlot slot() {
@@ -78,6 +81,10 @@ public final class UpstreamConnection {
 
     void markIdle() {
         idleSinceNanos = System.nanoTime();
+    }
+
+    long idleSinceNanos() {
+        return idleSinceNanos;
     }
 
     /** Binds the connection to the exchange it now serves. */

@@ -84,6 +84,7 @@ final class Exchange {
     private Attempt current;
     private int transparentRetries;
     private HttpContent pendingContent;
+    private boolean awaitingBodyEnd;
 
     private long bodyBytesRead;
     private long bodyBytesForwarded;
@@ -167,7 +168,14 @@ final class Exchange {
         HeaderRules.forwardRequest(headers, clientIp, "http", hostHeader, requestId, chunked);
         // An intermediary sends its own version (RFC 9110 §2.5).
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        newAttempt(false);
+        if (requestHasBody) {
+            newAttempt(false);
+        } else {
+            // The decoder has the (empty) end of this request right behind its head: take it first, so
+            // head and end reach the upstream in one write.
+            awaitingBodyEnd = true;
+            ctx.read();
+        }
     }
 
     /** Starts an attempt; a transparent one retries the same endpoint on a fresh connection. */
@@ -206,18 +214,19 @@ final class Exchange {
         UpstreamConnection c = f.getNow();
         a.bind(c, trace.elapsedNanos());
         if (a.reused) {
-            trace.add(TraceEvent.CONNECTION_REUSED, "idle=" + a.idleMillis + "ms,served=" + a.requestsBefore);
+            trace.add(TraceEvent.CONNECTION_REUSED); // the attempt keeps idle time and use count
         } else {
             trace.add(TraceEvent.CONNECTION_NEW, a.address);
         }
         Channel up = c.channel();
-        // Read before writing: the write's listener may run inline and consume the body end.
-        boolean replayBodyEnd = requestComplete;
-        up.writeAndFlush(request).addListener(w -> onHeadWritten(a, (ChannelFuture) w));
-        if (replayBodyEnd) {
-            // A retry: the (empty) body end was consumed by the attempt before.
-            up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
+        ChannelFuture head = up.write(request);
+        if (requestComplete) {
+            // A request without body (its end was already read), or a retry of one whose empty body end
+            // the previous attempt consumed: head and end leave in one write.
+            up.write(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
         }
+        up.flush();
+        head.addListener(w -> onHeadWritten(a, (ChannelFuture) w));
         if (a.connection != null) {
             up.read();
         }
@@ -313,6 +322,13 @@ final class Exchange {
             return;
         }
         touch();
+        if (awaitingBodyEnd && content instanceof LastHttpContent) {
+            awaitingBodyEnd = false;
+            content.release();
+            requestComplete = true;
+            newAttempt(false);
+            return;
+        }
         if (current == null || current.connection == null || !current.headWritten) {
             // Read while the next attempt is connecting; sent once its head is written.
             pendingContent = content;
@@ -343,8 +359,8 @@ final class Exchange {
 
     /** True while the exchange is ready for the next piece of the request body. */
     boolean wantsRequestBody() {
-        return !finished && !requestComplete && pendingContent == null && !downstreamReadPaused
-                && current != null && current.connection != null && current.headWritten;
+        return awaitingBodyEnd || (!finished && !requestComplete && pendingContent == null && !downstreamReadPaused
+                && current != null && current.connection != null && current.headWritten);
     }
 
     void onUpstreamWritabilityChanged(Attempt a, boolean writable) {
@@ -399,7 +415,7 @@ final class Exchange {
         }
         cancel(responseTimer);
         a.firstByteNanos = trace.elapsedNanos();
-        trace.add(TraceEvent.RESPONSE_HEADERS, Integer.toString(code));
+        trace.add(TraceEvent.RESPONSE_HEADERS, response.status().codeAsText().toString());
         upstreamStatus = code;
         status = code;
         responseStarted = true;
