@@ -1,5 +1,6 @@
 package dev.candor.process;
 
+import dev.candor.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

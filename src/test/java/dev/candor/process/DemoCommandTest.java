@@ -1,5 +1,6 @@
 package dev.candor.process;
 
+import dev.candor.testing.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

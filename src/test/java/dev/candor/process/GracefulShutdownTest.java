@@ -1,5 +1,6 @@
 package dev.candor.process;
 
+import dev.candor.testing.Ports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
