@@ -2,14 +2,11 @@ package dev.candor.proxy;
 
 import dev.candor.client.FailureClassifier;
 import dev.candor.client.UpstreamConnection;
-import dev.candor.config.ErrorsConfig;
 import dev.candor.config.LimitsConfig;
 import dev.candor.config.TimeoutsConfig;
 import dev.candor.failure.Actor;
 import dev.candor.failure.Cause;
-import dev.candor.failure.ErrorType;
 import dev.candor.failure.Phase;
-import dev.candor.failure.ProxyStatus;
 import dev.candor.failure.Signal;
 import dev.candor.observe.Trace;
 import dev.candor.observe.TraceEvent;
@@ -41,7 +38,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -232,28 +228,9 @@ final class Exchange {
         }
     }
 
-    /** Says what a connect failure means in plain words, with the limit when one was hit. */
     private void connectFailed(Attempt a, Cause cause) {
-        String ep = a.endpoint.label();
-        long connectNanos = timeouts.connect().toNanos();
-        String detail;
-        String limit = null;
-        switch (cause.signal()) {
-            case REFUSED -> detail = "connect to " + ep + " refused: nothing listens on that address and port";
-            case NO_ANSWER -> {
-                detail = "connect to " + ep + " got no answer: the host is down or a firewall drops the packets";
-                limit = "no answer to the connection attempt after " + seconds(connectNanos) + " = timeouts.connect";
-            }
-            case UNREACHABLE -> detail = "no network route to " + ep + " (unreachable, or rejected by a firewall)";
-            case POOL_FULL -> {
-                detail = "every connection to " + ep + " is busy";
-                limit = upstream.config().pool().maxConnections() + " connections = pool.max_connections, waited "
-                        + seconds(connectNanos) + " = timeouts.connect";
-            }
-            case DNS_FAILURE -> detail = "the name of " + ep + " did not resolve";
-            default -> detail = "connect to " + ep + " failed";
-        }
-        attemptFailed(a, cause, detail + " (" + cause.error() + ")", limit);
+        FailureTexts.Text t = FailureTexts.connect(cause, a.endpoint.label(), timeouts, upstream.config().pool());
+        attemptFailed(a, cause, t.detail(), t.limit());
     }
 
     private void onHeadWritten(Attempt a, ChannelFuture write) {
@@ -420,34 +397,11 @@ final class Exchange {
         status = code;
         responseStarted = true;
         touch();
-        reuseConnection = HttpUtil.isKeepAlive(response);
-        boolean chunkedUpstream = HttpUtil.isTransferEncodingChunked(response);
-        HttpHeaders h = response.headers();
-        HeaderRules.forwardResponse(h, requestId);
-        if (code >= 500 && context.expose() != ErrorsConfig.Expose.NONE) {
-            // Not Candor's error: say so, so "who made this 502?" has an answer (RFC 9209 received-status).
-            h.set(HeaderRules.PROXY_STATUS, ProxyStatus.forReceivedStatus(code));
-        }
-        if (!requestComplete || !clientKeepAlive || context.isDraining()) {
-            // A body still arriving from the client will not be read: the connection cannot be reused.
-            closeClient = true;
-        }
-        boolean bodyless = headRequest || code == 204 || code == 304;
-        if (!bodyless && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            if (http10) {
-                closeClient = true; // HTTP/1.0 has no chunking: the end of the body is the close
-            } else {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        } else if (headRequest && chunkedUpstream && !http10) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        if (closeClient) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        // A body still arriving from the client will not be read: the connection cannot be reused then.
+        boolean mustClose = closeClient || !requestComplete || !clientKeepAlive || context.isDraining();
+        ResponseHead.Decision d = ResponseHead.prepare(response, requestId, context.expose(), mustClose, headRequest, http10);
+        reuseConnection = d.reuseUpstream();
+        closeClient = d.closeClient();
         if (response instanceof LastHttpContent full) {
             // The decoder emits heads and bodies apart; a whole message only if a handler aggregated it.
             bytesSent += full.content().readableBytes();
@@ -621,8 +575,8 @@ final class Exchange {
         trace.add(TraceEvent.TIMEOUT, "response");
         long nanos = timeouts.response().toNanos();
         attemptFailed(current, new Cause(Phase.AWAIT_HEADERS, Actor.PROXY, Signal.TIMED_OUT, null),
-                current.endpoint.label() + " sent no response header within " + millis(nanos),
-                "no response header after " + seconds(nanos) + " = timeouts.response");
+                current.endpoint.label() + " sent no response header within " + FailureTexts.millis(nanos),
+                "no response header after " + FailureTexts.seconds(nanos) + " = timeouts.response");
     }
 
     private void startIdleTimer() {
@@ -649,19 +603,19 @@ final class Exchange {
             idleTimer = ctx.executor().schedule(this::idleCheck, next, TimeUnit.NANOSECONDS);
             return;
         }
-        String limit = "no bytes for " + seconds(idle) + " = timeouts.idle";
+        String limit = "no bytes for " + FailureTexts.seconds(idle) + " = timeouts.idle";
         trace.add(TraceEvent.TIMEOUT, "idle");
         if (responseStarted) {
             if (upstreamReadPaused) {
-                cut(null, "the client read nothing for " + millis(idle) + " (timeouts.idle)");
+                cut(null, "the client read nothing for " + FailureTexts.millis(idle) + " (timeouts.idle)");
             } else {
                 limitHit = limit;
                 cut(new Cause(Phase.RECEIVE_BODY, Actor.PROXY, Signal.TIMED_OUT, null),
-                        current.endpoint.label() + " sent nothing for " + millis(idle) + " in the middle of the response body");
+                        current.endpoint.label() + " sent nothing for " + FailureTexts.millis(idle) + " in the middle of the response body");
             }
         } else {
             closeClient = true;
-            clientFault(HttpResponseStatus.REQUEST_TIMEOUT, "request body stalled for " + millis(idle) + " (timeouts.idle)");
+            clientFault(HttpResponseStatus.REQUEST_TIMEOUT, "request body stalled for " + FailureTexts.millis(idle) + " (timeouts.idle)");
         }
     }
 
@@ -774,11 +728,4 @@ final class Exchange {
                 upstreamStatus, failure, failureDetail, limitHit));
     }
 
-    private static String millis(long nanos) {
-        return (nanos / 1_000_000) + "ms";
-    }
-
-    private static String seconds(long nanos) {
-        return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
-    }
 }
