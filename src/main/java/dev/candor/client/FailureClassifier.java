@@ -113,6 +113,15 @@ public final class FailureClassifier {
             return null;
         }
         String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : message;
+        if (message == null) {
+            return cause.getClass().getSimpleName();
+        }
+        if (message.startsWith("null")) {
+            // Netty annotates a message-less exception with the address: "null: /10.0.0.1:80". Name the
+            // original exception instead (e.g. NoRouteToHostException for EHOSTUNREACH).
+            Throwable original = cause.getCause() != null ? cause.getCause() : cause;
+            return original.getClass().getSimpleName() + message.substring(4);
+        }
+        return message;
     }
 }

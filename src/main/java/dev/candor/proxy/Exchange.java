@@ -6,6 +6,7 @@ import dev.candor.config.LimitsConfig;
 import dev.candor.config.TimeoutsConfig;
 import dev.candor.failure.Actor;
 import dev.candor.failure.Cause;
+import dev.candor.failure.ConnectionFacts;
 import dev.candor.failure.Phase;
 import dev.candor.failure.Signal;
 import dev.candor.observe.Trace;
@@ -536,11 +537,24 @@ final class Exchange {
             return;
         }
         if (a.reused && (cause.signal() == Signal.CLOSED || cause.signal() == Signal.RESET)) {
-            detail += " (" + new dev.candor.failure.ConnectionFacts(true, a.requestsBefore, a.idleMillis, a.ageMillis, a.closedBy).describe()
-                    + (RetryPolicy.isIdempotent(request.method()) ? "" : "; not retried: " + method + " is not idempotent and may have been delivered")
-                    + ")";
+            detail += " (" + new ConnectionFacts(true, a.requestsBefore, a.idleMillis, a.ageMillis, a.closedBy).describe()
+                    + notRetriedBecause() + ")";
         }
         failLocal(cause, HttpResponseStatus.valueOf(cause.type().status()), detail, limit);
+    }
+
+    /** Why a request that met a closed reused connection was not sent again, for the evidence. */
+    private String notRetriedBecause() {
+        if (transparentRetries > 0) {
+            return "; already retried once on a fresh connection";
+        }
+        if (!RetryPolicy.isIdempotent(request.method())) {
+            return "; not retried: " + method + " is not idempotent and may have been delivered";
+        }
+        if (bodyBytesForwarded > 0) {
+            return "; not retried: the request body was already forwarded and is not kept";
+        }
+        return "";
     }
 
     /** The client is gone: whatever is in flight is abandoned (499, not an upstream error). */

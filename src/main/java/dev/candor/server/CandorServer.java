@@ -127,6 +127,11 @@ public final class CandorServer implements AutoCloseable {
         return context.failures();
     }
 
+    /** Requests sent again, transparently, because a pooled connection turned out to be closed. */
+    public long staleRetries() {
+        return context.staleRetries();
+    }
+
     /** Open client connections right now. */
     public int clientConnections() {
         return tracker.count();

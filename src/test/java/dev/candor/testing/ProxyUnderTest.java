@@ -50,6 +50,14 @@ public final class ProxyUnderTest implements AutoCloseable {
      * extra YAML for the top level (e.g. a {@code limits:} block) and for the upstream (indented by 4).
      */
     public static ProxyUnderTest inFrontOf(TestBackend backend, String topLevelYaml, String upstreamYaml) {
+        return inFrontOf(backend.port(), topLevelYaml, upstreamYaml);
+    }
+
+    /**
+     * The same in front of 127.0.0.1:{@code backendPort}, whatever listens there (or nothing): for
+     * backends that are not a {@link TestBackend}, such as a closed port or a listener that never accepts.
+     */
+    public static ProxyUnderTest inFrontOf(int backendPort, String topLevelYaml, String upstreamYaml) {
         // Two event loops unless the test chooses: enough to show cross-loop behaviour, cheap to start.
         String workers = topLevelYaml.contains("workers:") ? "" : "workers: 2";
         String yaml = """
@@ -66,7 +74,7 @@ public final class ProxyUnderTest implements AutoCloseable {
                       - address: 127.0.0.1:${BACKEND_PORT}
                 %s
                 """.formatted(workers, topLevelYaml, upstreamYaml.indent(4).stripTrailing());
-        return start(yaml, Map.of("BACKEND_PORT", backend.port()));
+        return start(yaml, Map.of("BACKEND_PORT", backendPort));
     }
 
     /** The same, with every default. */

@@ -8,8 +8,10 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The backend side of one connection, handed to a {@link BackendScript}. It writes raw bytes, so a script
@@ -21,6 +23,8 @@ public final class Reply {
 
     private final Channel channel;
     private ChannelFuture last;
+    /** Counts requests begun on this connection; an idle close is armed for one value only. */
+    private int requestsBegun;
 
     Reply(Channel channel) {
         this.channel = channel;
@@ -99,6 +103,32 @@ public final class Reply {
             channel.close();
         }));
         return this;
+    }
+
+    /**
+     * A backend's keep-alive timeout: closes the connection (FIN) once it has stayed idle for
+     * {@code timeout} after everything written so far has left. A request that begins on the connection
+     * before then keeps it open (the timer is disarmed; the script may arm it again).
+     */
+    public Reply closeWhenIdleFor(Duration timeout) {
+        onLoop(() -> {
+            int armedAt = requestsBegun;
+            last.addListener(f -> {
+                if (armedAt == requestsBegun) {
+                    channel.eventLoop().schedule(() -> {
+                        if (armedAt == requestsBegun) {
+                            channel.close();
+                        }
+                    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+                }
+            });
+        });
+        return this;
+    }
+
+    /** Called on the connection's loop when a new request head arrives: the connection is busy again. */
+    void requestBegun() {
+        requestsBegun++;
     }
 
     /** Says, for the reader, that the script answers nothing on purpose. */

@@ -23,7 +23,10 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,6 +145,32 @@ public final class TestBackend implements AutoCloseable {
         return peakOpen.get();
     }
 
+    /**
+     * Closes the listening socket only, as when a backend goes down: open connections carry on, new ones
+     * are refused. Waits (at most 5 s) until a connect is really refused — NIO may release the socket only
+     * on its selector's next turn — so it must not be called on the backend's event loop (from a script,
+     * hand it to another thread).
+     */
+    public void stopListening() {
+        if (server.eventLoop().inEventLoop()) {
+            throw new IllegalStateException("stopListening() waits for the event loop: call it from another thread");
+        }
+        int port = port();
+        server.close().syncUninterruptibly();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> refuses(port));
+    }
+
+    private static boolean refuses(int port) {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            return false;
+        } catch (ConnectException refused) {
+            return true;
+        } catch (IOException other) {
+            return false;
+        }
+    }
+
     /** Closes the listening socket and every connection. */
     @Override
     public void close() {
@@ -175,6 +204,7 @@ public final class TestBackend implements AutoCloseable {
             try {
                 if (msg instanceof HttpRequest request) {
                     heads.incrementAndGet();
+                    reply.requestBegun();
                     if (request.decoderResult().isFailure()) {
                         ctx.close(); // the proxy sent something that is not HTTP/1.1: the test will notice
                         return;
