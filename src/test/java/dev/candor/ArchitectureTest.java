@@ -26,6 +26,7 @@ class ArchitectureTest {
                 .layer("cli").definedBy("dev.candor.cli..")
                 .layer("demo").definedBy("dev.candor.demo..")
                 .layer("server").definedBy("dev.candor.server..")
+                .layer("health").definedBy("dev.candor.health..")
                 .layer("proxy").definedBy("dev.candor.proxy..")
                 .layer("client").definedBy("dev.candor.client..")
                 .layer("upstream").definedBy("dev.candor.upstream..")
@@ -37,11 +38,12 @@ class ArchitectureTest {
                 .whereLayer("demo").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("proxy").mayOnlyBeAccessedByLayers("server")
-                .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "server")
-                .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "server")
+                .whereLayer("health").mayOnlyBeAccessedByLayers("server")
+                .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "health", "server")
+                .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "health", "server")
                 .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "cli")
                 .whereLayer("balance").mayOnlyBeAccessedByLayers("upstream")
-                .whereLayer("failure").mayOnlyBeAccessedByLayers("client", "proxy", "server", "observe", "cli")
+                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "cli")
                 .check(classes);
     }
 

@@ -8,6 +8,12 @@ public interface Balancer<T> {
     /** Picks one of the candidates; never null when the balancer has at least one candidate. */
     T pick();
 
+    /**
+     * Picks a candidate that {@code selection} finds usable, following the policy as closely as the
+     * usable subset allows; null when none is usable.
+     */
+    T pick(Selection<T> selection);
+
     /** The fixed candidates, in their original order; a changed endpoint set means a new balancer. */
     List<T> candidates();
 }

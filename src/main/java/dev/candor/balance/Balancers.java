@@ -1,6 +1,8 @@
 package dev.candor.balance;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import java.util.random.RandomGenerator;
 
@@ -43,19 +45,65 @@ public final class Balancers {
      */
     public static <T> Balancer<T> random(List<T> items, ToIntFunction<? super T> weight, RandomGenerator random) {
         List<T> candidates = List.copyOf(requireNonNull(items, "items"));
-        return new WeightedRandomBalancer<>(candidates, weightsOf(candidates, weight), requireNonNull(random, "random"));
+        return new WeightedRandomBalancer<>(
+                candidates, CumulativeWeights.of(weightsOf(candidates, weight)), requireNonNull(random, "random"));
     }
 
-    /** The balancer a config names; weights come from {@code weight}, randomness from {@code random}. */
-    public static <T> Balancer<T> create(
-            BalancerConfig config, List<T> items, ToIntFunction<? super T> weight, RandomGenerator random) {
+    /**
+     * Least request by the power of two choices: of two distinct usable candidates drawn by weight, the
+     * one with fewer requests in flight per unit of weight. {@code random} must be safe for concurrent use.
+     *
+     * @throws IllegalArgumentException when a weight is below 1
+     */
+    public static <T> Balancer<T> leastRequest(List<T> items, ToIntFunction<? super T> weight, RandomGenerator random) {
+        List<T> candidates = List.copyOf(requireNonNull(items, "items"));
+        return new LeastRequestBalancer<>(
+                candidates, CumulativeWeights.of(weightsOf(candidates, weight)), requireNonNull(random, "random"));
+    }
+
+    /**
+     * Consistent hashing of {@link Selection#hashKey()} on a ring of {@value HashRing#POINTS_PER_WEIGHT}
+     * points per unit of weight, placed by {@code identity} (an endpoint's address text), so a key stays
+     * on its candidate when others are added or removed. Requests without a key go to a random usable
+     * candidate, drawn by weight from {@code random}, which must be safe for concurrent use.
+     *
+     * @throws IllegalArgumentException when a weight is below 1
+     */
+    public static <T> Balancer<T> consistentHash(
+            List<T> items, ToIntFunction<? super T> weight, Function<? super T, String> identity, RandomGenerator random) {
+        List<T> candidates = List.copyOf(requireNonNull(items, "items"));
+        requireNonNull(identity, "identity");
+        int[] weights = weightsOf(candidates, weight);
+        List<String> identities = new ArrayList<>(candidates.size());
+        for (T candidate : candidates) {
+            identities.add(requireNonNull(identity.apply(candidate), "identity"));
+        }
+        return new ConsistentHashBalancer<>(
+                candidates, HashRing.of(identities, weights), CumulativeWeights.of(weights), requireNonNull(random, "random"));
+    }
+
+    /**
+     * The balancer a config names; weights come from {@code weight}, ring positions for the hash
+     * policies from {@code identity} (an endpoint's address text), randomness from {@code random}.
+     */
+    public static <T> Balancer<T> create(BalancerConfig config, List<T> items, ToIntFunction<? super T> weight,
+                                         Function<? super T, String> identity, RandomGenerator random) {
         requireNonNull(config, "config");
         return switch (config.kind()) {
             // round_robin honours weights as nginx, HAProxy and Envoy do; with equal weights smooth
             // weighted round robin is exactly plain round robin, so nothing is lost
             case ROUND_ROBIN, WEIGHTED_ROUND_ROBIN -> weightedRoundRobin(items, weight);
             case RANDOM -> random(items, weight, random);
+            case LEAST_REQUEST -> leastRequest(items, weight, random);
+            // the proxy extracts the key (client address, header or cookie value); hashing it is the same
+            case IP_HASH, HEADER_HASH, COOKIE_HASH -> consistentHash(items, weight, identity, random);
         };
+    }
+
+    /** As {@link #create(BalancerConfig, List, ToIntFunction, Function, RandomGenerator)}, identifying candidates by {@code String.valueOf}. */
+    public static <T> Balancer<T> create(
+            BalancerConfig config, List<T> items, ToIntFunction<? super T> weight, RandomGenerator random) {
+        return create(config, items, weight, String::valueOf, random);
     }
 
     private static <T> int[] weightsOf(List<T> candidates, ToIntFunction<? super T> weight) {

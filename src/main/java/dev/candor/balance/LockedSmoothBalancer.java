@@ -25,6 +25,16 @@ final class LockedSmoothBalancer<T> implements Balancer<T> {
         return candidates.get(index);
     }
 
+    /** Calls {@code selection} under the lock, once per candidate; it is cheap by contract. */
+    @Override
+    public T pick(Selection<T> selection) {
+        int index;
+        synchronized (weights) {
+            index = weights.next(candidates, selection);
+        }
+        return index < 0 ? null : candidates.get(index);
+    }
+
     @Override
     public List<T> candidates() {
         return candidates;

@@ -25,7 +25,33 @@ final class RoundRobinBalancer<T> implements Balancer<T> {
         if (size == 0) {
             return null;
         }
-        return cycle.get((int) Long.remainderUnsigned(next.getAndIncrement(), size));
+        return cycle.get(position(next.getAndIncrement(), size));
+    }
+
+    /**
+     * Takes the first usable step of the cycle from the counter on and moves the counter past it, so
+     * the skipped steps are consumed too: with one of three unusable the other two get exactly half
+     * each, and in a weighted cycle the usable candidates keep their relative weights. Lock-free: a
+     * pick retries only when another pick moved the counter first, and each try probes at most one
+     * cycle.
+     */
+    @Override
+    public T pick(Selection<T> selection) {
+        int size = cycle.size();
+        retry:
+        while (true) {
+            long start = next.get();
+            for (int probe = 0; probe < size; probe++) {
+                T candidate = cycle.get(position(start + probe, size));
+                if (selection.usable(candidate)) {
+                    if (next.compareAndSet(start, start + probe + 1)) {
+                        return candidate;
+                    }
+                    continue retry;
+                }
+            }
+            return null;
+        }
     }
 
     @Override
@@ -36,5 +62,9 @@ final class RoundRobinBalancer<T> implements Balancer<T> {
     @Override
     public String toString() {
         return "RoundRobinBalancer" + candidates;
+    }
+
+    private static int position(long step, int size) {
+        return (int) Long.remainderUnsigned(step, size);
     }
 }

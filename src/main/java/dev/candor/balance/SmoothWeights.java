@@ -64,6 +64,29 @@ final class SmoothWeights {
         return best;
     }
 
+    /**
+     * The index of the next usable candidate, or -1 when none is: nginx's own step, which leaves the
+     * unusable candidates' scores alone and takes only the usable weight off the winner, so the usable
+     * candidates share the turns by their weights. With all usable it is exactly {@link #next()}.
+     */
+    <T> int next(List<T> candidates, Selection<T> selection) {
+        int best = -1;
+        long usableTotal = 0;
+        for (int i = 0; i < weights.length; i++) {
+            if (selection.usable(candidates.get(i))) {
+                scores[i] += weights[i];
+                usableTotal += weights[i];
+                if (best < 0 || scores[i] > scores[best]) {
+                    best = i;
+                }
+            }
+        }
+        if (best >= 0) {
+            scores[best] -= usableTotal;
+        }
+        return best;
+    }
+
     /** One full period as candidates, from the zero state (which it leaves this object in again). */
     <T> List<T> onePeriod(List<T> candidates) {
         List<T> cycle = new ArrayList<>((int) total);

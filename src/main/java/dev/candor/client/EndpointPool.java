@@ -31,6 +31,7 @@ final class EndpointPool {
     private final InetSocketAddress remote;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<EventLoop, LoopSlot> slots = new ConcurrentHashMap<>();
+    private final KeepAliveParity parity;
     private volatile boolean closed;
 
     EndpointPool(Endpoint endpoint, PoolConfig pool, TimeoutsConfig timeouts, Transport transport,
@@ -43,10 +44,15 @@ final class EndpointPool {
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
         // Literal addresses resolve without a lookup; names are resolved at connect time.
         this.remote = new InetSocketAddress(endpoint.address().host(), endpoint.address().port());
+        this.parity = new KeepAliveParity(endpoint.label(), idleTimeoutNanos);
     }
 
     Endpoint endpoint() {
         return endpoint;
+    }
+
+    KeepAliveParity parity() {
+        return parity;
     }
 
     int openConnections() {
@@ -124,13 +130,14 @@ final class EndpointPool {
                 .handler(initializer);
         ChannelFuture connected = bootstrap.connect(remote);
         Channel channel = connected.channel();
-        channel.closeFuture().addListener(f -> onClosed(slot));
         connected.addListener(f -> {
             if (!f.isSuccess()) {
+                channel.closeFuture().addListener(c -> onClosed(slot, null));
                 promise.tryFailure(f.cause());
                 return;
             }
             UpstreamConnection connection = new UpstreamConnection(channel, this, slot, System.nanoTime() - start);
+            channel.closeFuture().addListener(c -> onClosed(slot, connection));
             if (!promise.trySuccess(connection)) {
                 release(connection);
             }
@@ -141,6 +148,7 @@ final class EndpointPool {
         UpstreamConnection c;
         while ((c = slot.idle.pollFirst()) != null) {
             slot.idleCount.decrementAndGet();
+            c.idle = false;
             if (c.channel().isActive()) {
                 // While idle the connection reads so that a FIN or RST is noticed at once; in use, the
                 // exchange drives reads to apply backpressure.
@@ -156,7 +164,7 @@ final class EndpointPool {
         LoopSlot slot = c.slot();
         Channel channel = c.channel();
         if (closed || idleTimeoutNanos == 0 || !channel.isActive()) {
-            channel.close();
+            c.closeByUs();
             return;
         }
         LoopSlot.Waiter waiter;
@@ -170,15 +178,23 @@ final class EndpointPool {
         if (waitersOnOtherLoops(slot)) {
             // A connection cannot move to another event loop; closing it frees the slot a request
             // waiting on another loop needs (onClosed wakes it to connect).
-            channel.close();
+            c.closeByUs();
             return;
         }
         c.markIdle();
+        c.idle = true;
         slot.idle.addFirst(c);
         slot.idleCount.incrementAndGet();
         channel.config().setAutoRead(true);
-        if (slot.idleSweep == null) {
-            slot.idleSweep = slot.loop.schedule(() -> sweepIdle(slot), idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        long idleNanos = parity.effectiveIdleNanos();
+        long due = System.nanoTime() + idleNanos;
+        if (slot.idleSweep == null || slot.sweepAtNanos - due > 0) {
+            // None due, or the learned keep-alive shortened the idle time below the one scheduled.
+            if (slot.idleSweep != null) {
+                slot.idleSweep.cancel(false);
+            }
+            slot.sweepAtNanos = due;
+            slot.idleSweep = slot.loop.schedule(() -> sweepIdle(slot), idleNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -190,14 +206,17 @@ final class EndpointPool {
     private void sweepIdle(LoopSlot slot) {
         slot.idleSweep = null;
         long now = System.nanoTime();
+        long idleNanos = parity.effectiveIdleNanos();
         UpstreamConnection oldest;
-        while ((oldest = slot.idle.peekLast()) != null && now - oldest.idleSinceNanos() >= idleTimeoutNanos) {
+        while ((oldest = slot.idle.peekLast()) != null && now - oldest.idleSinceNanos() >= idleNanos) {
             slot.idle.pollLast();
             slot.idleCount.decrementAndGet();
-            oldest.channel().close();
+            oldest.idle = false;
+            oldest.closeByUs();
         }
         if (oldest != null) {
-            long wait = oldest.idleSinceNanos() + idleTimeoutNanos - now;
+            long wait = oldest.idleSinceNanos() + idleNanos - now;
+            slot.sweepAtNanos = now + wait;
             slot.idleSweep = slot.loop.schedule(() -> sweepIdle(slot), wait, TimeUnit.NANOSECONDS);
         }
     }
@@ -214,15 +233,18 @@ final class EndpointPool {
         return false;
     }
 
-    private void onClosed(LoopSlot ownSlot) {
+    private void onClosed(LoopSlot ownSlot, UpstreamConnection c) {
         open.decrementAndGet();
-        // The closed connection may still sit in its loop's idle deque; pollIdle skips inactive ones,
-        // but drop it now so idle counts stay true.
-        ownSlot.loop.execute(() -> {
-            if (ownSlot.idle.removeIf(c -> !c.channel().isActive())) {
-                ownSlot.idleCount.set(ownSlot.idle.size());
-            }
-        });
+        if (c != null && c.idle && !c.closedByUs()) {
+            // The endpoint closed a connection that sat idle with us: that is its keep-alive timeout.
+            parity.observeIdleClose(System.nanoTime() - c.idleSinceNanos());
+        }
+        // A connection closed while idle still sits in its loop's deque: drop it so idle counts stay true.
+        // (Close listeners run on the channel's own loop, the one that owns the deque.)
+        if (c != null && c.idle && ownSlot.idle.remove(c)) {
+            c.idle = false;
+            ownSlot.idleCount.decrementAndGet();
+        }
         for (LoopSlot s : slots.values()) {
             if (s.waiterCount.get() > 0) {
                 s.loop.execute(() -> serveWaiters(s));
@@ -257,7 +279,8 @@ final class EndpointPool {
                     UpstreamConnection c = s.idle.pollLast();
                     if (c != null) {
                         s.idleCount.decrementAndGet();
-                        c.channel().close();
+                        c.idle = false;
+                        c.closeByUs();
                     }
                 });
                 return;
@@ -273,7 +296,8 @@ final class EndpointPool {
                 UpstreamConnection c;
                 while ((c = s.idle.pollFirst()) != null) {
                     s.idleCount.decrementAndGet();
-                    c.channel().close();
+                    c.idle = false;
+                    c.closeByUs();
                 }
             });
         }

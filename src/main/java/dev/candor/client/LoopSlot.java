@@ -19,6 +19,8 @@ final class LoopSlot {
     final AtomicInteger waiterCount = new AtomicInteger();
     /** The one timer that closes this loop's connections once idle too long; null when none is due. */
     ScheduledFuture<?> idleSweep;
+    /** When {@link #idleSweep} fires, in {@link System#nanoTime()} terms. */
+    long sweepAtNanos;
 
     LoopSlot(EventLoop loop) {
         this.loop = loop;

@@ -18,6 +18,9 @@ public final class UpstreamConnection {
     private long idleNanosBeforeLend;
     private int uses;
     private String remoteAddress;
+    private boolean closedByUs;
+    /** In its loop's idle deque right now. */
+    boolean idle;
 
     UpstreamConnection(Channel channel, EndpointPool pool, LoopSlot slot, long connectNanos) {
         this.channel = channel;
@@ -103,6 +106,25 @@ public final class UpstreamConnection {
     /** Closes a connection whose state is unknown or spent; it is never reused. */
     public void discard() {
         handler.bind(null);
+        closeByUs();
+    }
+
+    void closeByUs() {
+        closedByUs = true;
         channel.close();
+    }
+
+    boolean closedByUs() {
+        return closedByUs;
+    }
+
+    /** Learns from a response's {@code Keep-Alive} header how long the endpoint keeps idle connections. */
+    public void observeKeepAlive(String keepAliveHeader) {
+        pool.parity().observeHeader(keepAliveHeader);
+    }
+
+    /** What is known about the endpoint's idle-connection timeout, for the evidence; null when nothing. */
+    public String keepAliveNote() {
+        return pool.parity().describe();
     }
 }

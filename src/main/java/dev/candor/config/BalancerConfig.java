@@ -19,7 +19,15 @@ public record BalancerConfig(Kind kind, String key) {
     public enum Kind {
         ROUND_ROBIN("round_robin"),
         WEIGHTED_ROUND_ROBIN("weighted_round_robin"),
-        RANDOM("random");
+        RANDOM("random"),
+        /** Power of two choices over in-flight requests. */
+        LEAST_REQUEST("least_request"),
+        /** Consistent hash of the client address. */
+        IP_HASH("ip_hash"),
+        /** Consistent hash of a request header's value; {@code key} names the header. */
+        HEADER_HASH("header_hash"),
+        /** Consistent hash of a cookie's value; {@code key} names the cookie. */
+        COOKIE_HASH("cookie_hash");
 
         private final String configName;
 

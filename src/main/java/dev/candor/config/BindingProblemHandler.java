@@ -21,8 +21,7 @@ import static java.util.Objects.requireNonNull;
 final class BindingProblemHandler extends DeserializationProblemHandler {
 
     // Keys of the spec that later work will add; saying so beats a bare "unknown key".
-    private static final Set<String> NOT_YET_SUPPORTED = Set.of(
-            "admin", "dns", "health_check", "outlier_detection", "retries", "tls", "cache");
+    private static final Set<String> NOT_YET_SUPPORTED = Set.of("admin", "dns", "tls", "cache");
 
     private final Problems problems;
 
@@ -68,6 +67,9 @@ final class BindingProblemHandler extends DeserializationProblemHandler {
     private static String describeExpected(Class<?> type) {
         if (type == RawConfig.AccessLog.class) {
             return "off or a mapping with 'path'";
+        }
+        if (type == RawConfig.OutlierDetection.class) {
+            return "off or a mapping of keys";
         }
         if (Collection.class.isAssignableFrom(type)) {
             return "a list";

@@ -3,6 +3,8 @@ package dev.candor.config;
 import java.util.LinkedHashMap;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import tools.jackson.databind.annotation.JsonDeserialize;
 
 /** The config file as Jackson binds it, before validation, with every leaf still the text written. */
@@ -62,6 +64,11 @@ final class RawConfig {
         public String balancer;
         public Timeouts timeouts;
         public Pool pool;
+        public HealthCheck healthCheck;
+        @JsonDeserialize(using = OutlierShorthand.class)
+        public OutlierDetection outlierDetection;
+        public Retries retries;
+        public String whenAllUnhealthy;
     }
 
     static final class Endpoint {
@@ -78,5 +85,38 @@ final class RawConfig {
     static final class Pool {
         public String maxConnections;
         public String idleTimeout;
+        public String maxPending;
+    }
+
+    static final class HealthCheck {
+        public String type;
+        public String path;
+        public String host;
+        public String interval;
+        public String timeout;
+        public String healthyThreshold;
+        public String unhealthyThreshold;
+        public String expectStatus;
+    }
+
+    // An explicitly named key would otherwise be listed last in "expected one of".
+    @JsonPropertyOrder({"consecutive_failures", "count_5xx", "base_ejection", "max_ejection", "max_ejected_percent"})
+    static final class OutlierDetection {
+        public String consecutiveFailures;
+        // Snake case would spell it count5xx.
+        @JsonProperty("count_5xx")
+        public String count5xx;
+        public String baseEjection;
+        public String maxEjection;
+        public String maxEjectedPercent;
+        /** The scalar form ({@code outlier_detection: off}); not a key. */
+        String shorthand;
+    }
+
+    static final class Retries {
+        public String attempts;
+        public List<String> on;
+        public String budgetPercent;
+        public String perTryTimeout;
     }
 }

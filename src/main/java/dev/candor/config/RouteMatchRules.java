@@ -56,7 +56,7 @@ final class RouteMatchRules {
         return null;
     }
 
-    /** Whether {@code text} is an RFC 9110 token, the syntax of a method name. */
+    /** Whether {@code text} is an RFC 9110 token, the syntax of method, header field and cookie names. */
     static boolean isToken(String text) {
         if (text.isEmpty()) {
             return false;

@@ -4,13 +4,37 @@ import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
-/** A named set of endpoints with how to balance over them and how to talk to them. */
+/**
+ * A named set of endpoints with how to balance over them, how to talk to them and how to tell whether
+ * they are well.
+ *
+ * @param healthCheck active checks, or null for none
+ * @param whenAllUnhealthy what to do when no endpoint is usable
+ */
 public record UpstreamConfig(
         String name,
         List<EndpointConfig> endpoints,
         BalancerConfig balancer,
         TimeoutsConfig timeouts,
-        PoolConfig pool) {
+        PoolConfig pool,
+        HealthCheckConfig healthCheck,
+        OutlierConfig outlierDetection,
+        RetryConfig retries,
+        AllUnhealthy whenAllUnhealthy) {
+
+    /** When every endpoint is unhealthy, ejected or draining. */
+    public enum AllUnhealthy {
+        /** Answer 503 destination_unavailable (HAProxy's behaviour). */
+        FAIL,
+        /** Ignore health and spread requests over every endpoint but draining ones (Envoy's panic routing). */
+        PANIC
+    }
+
+    /** An upstream with the resilience defaults: no active checks, outlier detection on, retries on connect failure, panic routing. */
+    public UpstreamConfig(String name, List<EndpointConfig> endpoints, BalancerConfig balancer, TimeoutsConfig timeouts,
+                          PoolConfig pool) {
+        this(name, endpoints, balancer, timeouts, pool, null, OutlierConfig.DEFAULTS, RetryConfig.DEFAULTS, AllUnhealthy.PANIC);
+    }
 
     public UpstreamConfig {
         requireNonNull(name, "name");
@@ -18,5 +42,8 @@ public record UpstreamConfig(
         requireNonNull(balancer, "balancer");
         requireNonNull(timeouts, "timeouts");
         requireNonNull(pool, "pool");
+        requireNonNull(outlierDetection, "outlierDetection");
+        requireNonNull(retries, "retries");
+        requireNonNull(whenAllUnhealthy, "whenAllUnhealthy");
     }
 }

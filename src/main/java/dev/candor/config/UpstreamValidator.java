@@ -2,30 +2,35 @@ package dev.candor.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
-/** Checks {@code upstreams}: names, endpoints, balancer, timeouts and pool settings. */
+/**
+ * Checks {@code upstreams}: names, endpoints, balancer, timeouts, pool and what to do when every endpoint is
+ * unhealthy, leaving health checks, outlier detection and retries to their own validators.
+ */
 final class UpstreamValidator {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
-    // Valid in the spec, not built yet: a distinct message tells the operator the spelling is right.
-    private static final Pattern LATER = Pattern.compile("least_request|ip_hash|(header_hash|cookie_hash)\\(.*\\)");
-    private static final String AVAILABLE = Arrays.stream(BalancerConfig.Kind.values())
-            .map(BalancerConfig.Kind::configName).collect(Collectors.joining(", "));
 
     private final Problems problems;
     private final Values values;
+    private final BalancerValidator balancers;
+    private final HealthCheckValidator healthChecks;
+    private final OutlierValidator outliers;
+    private final RetryValidator retries;
 
     UpstreamValidator(Problems problems, Values values) {
         this.problems = requireNonNull(problems, "problems");
         this.values = requireNonNull(values, "values");
+        this.balancers = new BalancerValidator(problems, values);
+        this.healthChecks = new HealthCheckValidator(problems, values);
+        this.outliers = new OutlierValidator(problems, values);
+        this.retries = new RetryValidator(problems, values);
     }
 
     Map<String, UpstreamConfig> validate(Map<String, RawConfig.Upstream> raw) {
@@ -57,13 +62,23 @@ final class UpstreamValidator {
             valid = false;
         }
         List<EndpointConfig> endpoints = endpoints(path, raw.endpoints);
-        BalancerConfig balancer = balancer(ConfigPath.child(path, "balancer"), raw.balancer);
-        TimeoutsConfig timeouts = timeouts(ConfigPath.child(path, "timeouts"), raw.timeouts);
+        BalancerConfig balancer = balancers.validate(ConfigPath.child(path, "balancer"), raw.balancer);
+        String timeoutsPath = ConfigPath.child(path, "timeouts");
+        TimeoutsConfig timeouts = timeouts(timeoutsPath, raw.timeouts);
         PoolConfig pool = pool(ConfigPath.child(path, "pool"), raw.pool);
+        HealthCheckConfig healthCheck = healthChecks.validate(ConfigPath.child(path, "health_check"), raw.healthCheck);
+        OutlierConfig outlierDetection = outliers.validate(ConfigPath.child(path, "outlier_detection"), raw.outlierDetection);
+        // A per-try timeout is compared with the response timeout only when that one could be read.
+        boolean responseRead = !problems.hasAt(timeoutsPath) && !problems.hasAt(ConfigPath.child(timeoutsPath, "response"));
+        RetryConfig retryConfig = retries.validate(ConfigPath.child(path, "retries"), raw.retries,
+                responseRead ? timeouts.response() : null);
+        UpstreamConfig.AllUnhealthy whenAllUnhealthy =
+                whenAllUnhealthy(ConfigPath.child(path, "when_all_unhealthy"), raw.whenAllUnhealthy);
         if (!valid || endpoints.isEmpty() || balancer == null) {
             return null;
         }
-        return new UpstreamConfig(name, endpoints, balancer, timeouts, pool);
+        return new UpstreamConfig(name, endpoints, balancer, timeouts, pool, healthCheck, outlierDetection, retryConfig,
+                whenAllUnhealthy);
     }
 
     private List<EndpointConfig> endpoints(String upstreamPath, List<RawConfig.Endpoint> raw) {
@@ -98,20 +113,19 @@ final class UpstreamValidator {
         return endpoints.size() == raw.size() ? endpoints : List.of();
     }
 
-    private BalancerConfig balancer(String path, String raw) {
+    private UpstreamConfig.AllUnhealthy whenAllUnhealthy(String path, String raw) {
         String text = values.text(path, raw);
         if (text == null) {
-            return raw == null ? BalancerConfig.ROUND_ROBIN : null;
+            return UpstreamConfig.AllUnhealthy.PANIC;
         }
-        for (BalancerConfig.Kind kind : BalancerConfig.Kind.values()) {
-            if (kind.configName().equals(text)) {
-                return new BalancerConfig(kind, null);
+        return switch (text) {
+            case "panic" -> UpstreamConfig.AllUnhealthy.PANIC;
+            case "fail" -> UpstreamConfig.AllUnhealthy.FAIL;
+            default -> {
+                problems.at(path, "expected panic or fail, found '" + text + "'");
+                yield UpstreamConfig.AllUnhealthy.PANIC;
             }
-        }
-        problems.at(path, LATER.matcher(text).matches()
-                ? "balancer '" + text + "' is not available yet (available: " + AVAILABLE + ")"
-                : "'" + text + "' is not a balancer (expected one of: " + AVAILABLE + ")");
-        return null;
+        };
     }
 
     private TimeoutsConfig timeouts(String path, RawConfig.Timeouts raw) {
@@ -133,6 +147,8 @@ final class UpstreamValidator {
         Duration idle = values.duration(ConfigPath.child(path, "idle_timeout"), raw.idleTimeout, d.idleTimeout());
         int max = values.integer(ConfigPath.child(path, "max_connections"), raw.maxConnections, d.maxConnections(),
                 0, Integer.MAX_VALUE);
-        return new PoolConfig(max, idle);
+        int maxPending = values.integer(ConfigPath.child(path, "max_pending"), raw.maxPending, d.maxPending(),
+                0, Integer.MAX_VALUE);
+        return new PoolConfig(max, idle, maxPending);
     }
 }

@@ -56,6 +56,22 @@ final class Values {
         return value;
     }
 
+    /** {@code true} or {@code false}; {@code fallback} when absent or wrong. */
+    boolean bool(String path, String raw, boolean fallback) {
+        String text = text(path, raw);
+        if (text == null) {
+            return fallback;
+        }
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
+                problems.at(path, "expected true or false, found '" + text + "'");
+                yield fallback;
+            }
+        };
+    }
+
     /** A duration; {@code fallback} when absent or wrong. */
     Duration duration(String path, String raw, Duration fallback) {
         String text = text(path, raw);
@@ -68,6 +84,16 @@ final class Values {
             problems.at(path, e.getMessage());
             return fallback;
         }
+    }
+
+    /** A duration above zero; {@code fallback}, which must be above zero, when absent or wrong. */
+    Duration positiveDuration(String path, String raw, Duration fallback) {
+        Duration value = duration(path, raw, fallback);
+        if (value.isZero()) {
+            problems.at(path, "must be more than 0");
+            return fallback;
+        }
+        return value;
     }
 
     /** A size in bytes in {@code [min, max]}; {@code fallback} when absent or wrong. */

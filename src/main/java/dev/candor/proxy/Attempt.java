@@ -37,6 +37,13 @@ final class Attempt implements UpstreamListener {
     long firstByteNanos = NOT_REACHED;
     long endedNanos = NOT_REACHED;
     boolean headWritten;
+    /** Passive health has been told how this attempt went. */
+    boolean judged;
+    /** The endpoint's in-flight count no longer includes this attempt. */
+    boolean left;
+    Integer status;
+    /** What the pool learned about the endpoint's keep-alive timeout when this attempt took its connection. */
+    String keepAliveNote;
     Cause cause;
     String detail;
 
@@ -58,6 +65,7 @@ final class Attempt implements UpstreamListener {
         requestsBefore = c.requestsBefore();
         idleMillis = c.idleNanosBeforeUse() / 1_000_000;
         ageMillis = c.ageNanos() / 1_000_000;
+        keepAliveNote = reused ? c.keepAliveNote() : null;
         if (!reused) {
             connectNanos = c.connectNanos();
         }
@@ -74,7 +82,7 @@ final class Attempt implements UpstreamListener {
         ConnectionFacts facts = acquiredNanos == NOT_REACHED ? null
                 : new ConnectionFacts(reused, requestsBefore, idleMillis, ageMillis, closedBy);
         Timings timings = new Timings(ms(acquiredNanos), ms(connectNanos), ms(sentNanos), ms(firstByteNanos), ms(endedNanos));
-        return new AttemptReport(number, endpoint.label(), address, cause, detail, facts, timings, transparent);
+        return new AttemptReport(number, endpoint.label(), address, status, cause, detail, facts, timings, transparent);
     }
 
     /** Connect time in milliseconds, or null when the connection was reused or never made. */

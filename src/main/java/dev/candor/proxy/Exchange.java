@@ -80,6 +80,8 @@ final class Exchange {
     private final List<Attempt> attempts = new ArrayList<>(2);
     private Attempt current;
     private int transparentRetries;
+    private int retries;
+    private CharSequence hashKey;
     private HttpContent pendingContent;
     private boolean awaitingBodyEnd;
 
@@ -162,6 +164,8 @@ final class Exchange {
         trace.add(TraceEvent.ROUTED, route.name());
         upstream = context.upstreams().get(route.upstream());
         timeouts = upstream.config().timeouts();
+        upstream.retryBudget().requestStarted();
+        hashKey = HashKeys.of(upstream.config().balancer(), headers, clientIp);
         HeaderRules.forwardRequest(headers, clientIp, "http", hostHeader, requestId, chunked);
         // An intermediary sends its own version (RFC 9110 §2.5).
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -177,21 +181,97 @@ final class Exchange {
 
     /** Starts an attempt; a transparent one retries the same endpoint on a fresh connection. */
     private void newAttempt(boolean transparent) {
-        Endpoint endpoint = transparent ? current.endpoint : upstream.pick();
+        Endpoint endpoint = transparent ? current.endpoint : upstream.select(triedEndpoints(), hashKey);
         if (endpoint == null) {
             failLocal(new Cause(Phase.SELECT, Actor.PROXY, Signal.NO_ENDPOINT, null), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "upstream '" + upstream.name() + "' has no endpoint");
+                    "no usable endpoint in upstream '" + upstream.name() + "': " + upstream.unavailableReasons());
             return;
         }
+        startAttempt(endpoint, transparent);
+    }
+
+    private void startAttempt(Endpoint endpoint, boolean transparent) {
         Attempt a = new Attempt(this, attempts.size() + 1, endpoint, transparent, trace.elapsedNanos());
         attempts.add(a);
         current = a;
         trace.add(TraceEvent.ENDPOINT_PICKED, endpoint.label());
+        endpoint.health().requestStarted();
         Future<UpstreamConnection> f = context.pools().acquire(upstream, endpoint, ctx.channel().eventLoop(), transparent);
         if (f.isDone()) {
             onAcquired(a, f);
-        } else {
-            f.addListener(done -> onAcquired(a, f));
+            return;
+        }
+        // Waiting for a connection: bounded per upstream, so a slow upstream cannot pile up requests.
+        int maxPending = upstream.config().pool().maxPending();
+        if (upstream.pending().incrementAndGet() > maxPending && maxPending > 0) {
+            upstream.pending().decrementAndGet();
+            f.cancel(false);
+            trace.add(TraceEvent.POOL_WAIT, "over_max_pending");
+            attemptFailed(a, new Cause(Phase.QUEUE, Actor.PROXY, Signal.POOL_FULL, "max_pending reached"),
+                    "too many requests of upstream '" + upstream.name() + "' already wait for a connection",
+                    maxPending + " waiting requests = pool.max_pending");
+            return;
+        }
+        trace.add(TraceEvent.POOL_WAIT);
+        f.addListener(done -> {
+            upstream.pending().decrementAndGet();
+            onAcquired(a, f);
+        });
+    }
+
+    /**
+     * Starts a configured retry when another endpoint can take it and the upstream's retry budget allows;
+     * false (nothing done) otherwise.
+     */
+    private boolean retryOnAnotherEndpoint(String why) {
+        Endpoint next = endpointForRetry();
+        if (next == null) {
+            return false;
+        }
+        retries++;
+        trace.add(TraceEvent.RETRY, why);
+        startAttempt(next, false);
+        return true;
+    }
+
+    /** An endpoint this request has not tried, if one can take it and the budget allows a retry; else null. */
+    private Endpoint endpointForRetry() {
+        Endpoint next = upstream.select(triedEndpoints(), hashKey);
+        return next != null && upstream.retryBudget().tryAcquireRetry() ? next : null;
+    }
+
+    private List<Endpoint> triedEndpoints() {
+        if (attempts.isEmpty()) {
+            return List.of();
+        }
+        List<Endpoint> tried = new ArrayList<>(attempts.size());
+        for (Attempt a : attempts) {
+            tried.add(a.endpoint);
+        }
+        return tried;
+    }
+
+    /** Feeds an attempt's outcome to passive health once: {@code null} cause = the upstream answered fine. */
+    private void judge(Attempt a, Cause cause, boolean upstream5xx) {
+        if (a.judged) {
+            return;
+        }
+        a.judged = true;
+        if (upstream5xx) {
+            upstream.outliers().failure(a.endpoint.health(), null, true);
+        } else if (cause == null) {
+            upstream.outliers().success(a.endpoint.health());
+        } else if (cause.actor() != Actor.CLIENT) {
+            a.endpoint.health().recordError(cause.type());
+            upstream.outliers().failure(a.endpoint.health(), cause.type(), false);
+        }
+    }
+
+    /** The attempt no longer occupies its endpoint (least_request counts in-flight attempts). */
+    private void leave(Attempt a) {
+        if (!a.left) {
+            a.left = true;
+            a.endpoint.health().requestFinished();
         }
     }
 
@@ -200,6 +280,9 @@ final class Exchange {
             if (f.isSuccess()) {
                 f.getNow().release(); // unused and clean
             }
+            return;
+        }
+        if (f.isCancelled()) {
             return;
         }
         if (!f.isSuccess()) {
@@ -391,12 +474,36 @@ final class Exchange {
             skippingInformational = true;
             return;
         }
-        cancel(responseTimer);
+        cancelResponseTimer();
         a.firstByteNanos = trace.elapsedNanos();
+        a.status = code;
         trace.add(TraceEvent.RESPONSE_HEADERS, response.status().codeAsText().toString());
+        boolean upstream5xx = code >= 500;
+        judge(a, null, upstream5xx);
+        Endpoint next;
+        if ((code == 502 || code == 503 || code == 504)
+                && RetryPolicy.retry5xx(upstream.config().retries(), request.method(), bodyBytesForwarded > 0, retries)
+                && (next = endpointForRetry()) != null) {
+            // Nothing reached the client yet: drop this answer and ask another endpoint.
+            a.detail = a.endpoint.label() + " answered " + code;
+            a.endedNanos = trace.elapsedNanos();
+            leave(a);
+            UpstreamConnection c = a.takeConnection();
+            if (c != null) {
+                c.discard();
+            }
+            retries++;
+            trace.add(TraceEvent.RETRY, "status_" + code);
+            startAttempt(next, false);
+            return;
+        }
         upstreamStatus = code;
         status = code;
         responseStarted = true;
+        String keepAlive = response.headers().get(HttpHeaderNames.KEEP_ALIVE);
+        if (keepAlive != null && a.connection != null) {
+            a.connection.observeKeepAlive(keepAlive);
+        }
         touch();
         // A body still arriving from the client will not be read: the connection cannot be reused then.
         boolean mustClose = closeClient || !requestComplete || !clientKeepAlive || context.isDraining();
@@ -448,6 +555,7 @@ final class Exchange {
         responseComplete = true;
         cancel(idleTimer);
         a.endedNanos = trace.elapsedNanos();
+        leave(a);
         trace.add(TraceEvent.RESPONSE_END);
         UpstreamConnection c = a.takeConnection();
         if (c != null) {
@@ -523,22 +631,29 @@ final class Exchange {
         a.cause = cause;
         a.detail = detail;
         a.endedNanos = trace.elapsedNanos();
-        cancel(responseTimer);
+        cancelResponseTimer();
+        leave(a);
         UpstreamConnection c = a.takeConnection();
         if (c != null) {
             c.discard();
         }
         if (RetryPolicy.retryStale(cause, a.reused, request.method(), a.headWritten, bodyBytesForwarded > 0,
                 responseStarted, transparentRetries)) {
+            // The upstream closing an idle connection under us is no sign of ill health: not judged.
             transparentRetries++;
             context.countStaleRetry();
             trace.add(TraceEvent.RETRY, "stale_connection");
             newAttempt(true);
             return;
         }
+        judge(a, cause, false);
+        if (RetryPolicy.retryElsewhere(cause, upstream.config().retries(), request.method(), bodyBytesForwarded > 0,
+                responseStarted, retries) && retryOnAnotherEndpoint(cause.type().token())) {
+            return;
+        }
         if (a.reused && (cause.signal() == Signal.CLOSED || cause.signal() == Signal.RESET)) {
             detail += " (" + new ConnectionFacts(true, a.requestsBefore, a.idleMillis, a.ageMillis, a.closedBy).describe()
-                    + notRetriedBecause() + ")";
+                    + notRetriedBecause() + (a.keepAliveNote == null ? "" : "; " + a.keepAliveNote) + ")";
         }
         failLocal(cause, HttpResponseStatus.valueOf(cause.type().status()), detail, limit);
     }
@@ -576,7 +691,7 @@ final class Exchange {
     // ---- timeouts -----------------------------------------------------------------------------
 
     private void startResponseTimer() {
-        long nanos = timeouts.response().toNanos();
+        long nanos = responseTimeoutNanos();
         if (nanos > 0 && responseTimer == null) {
             responseTimer = ctx.executor().schedule(this::responseTimedOut, nanos, TimeUnit.NANOSECONDS);
         }
@@ -587,10 +702,17 @@ final class Exchange {
             return;
         }
         trace.add(TraceEvent.TIMEOUT, "response");
-        long nanos = timeouts.response().toNanos();
+        long nanos = responseTimeoutNanos();
+        String which = upstream.config().retries().perTryTimeout().isZero() ? "timeouts.response" : "retries.per_try_timeout";
         attemptFailed(current, new Cause(Phase.AWAIT_HEADERS, Actor.PROXY, Signal.TIMED_OUT, null),
                 current.endpoint.label() + " sent no response header within " + FailureTexts.millis(nanos),
-                "no response header after " + FailureTexts.seconds(nanos) + " = timeouts.response");
+                "no response header after " + FailureTexts.seconds(nanos) + " = " + which);
+    }
+
+    /** The per-try timeout when set, else timeouts.response. */
+    private long responseTimeoutNanos() {
+        long perTry = upstream.config().retries().perTryTimeout().toNanos();
+        return perTry > 0 ? perTry : timeouts.response().toNanos();
     }
 
     private void startIdleTimer() {
@@ -634,8 +756,13 @@ final class Exchange {
     }
 
     private void cancelTimers() {
-        cancel(responseTimer);
+        cancelResponseTimer();
         cancel(idleTimer);
+    }
+
+    private void cancelResponseTimer() {
+        cancel(responseTimer);
+        responseTimer = null;
     }
 
     private static void cancel(ScheduledFuture<?> timer) {
@@ -700,6 +827,7 @@ final class Exchange {
             current.cause = cause;
             current.detail = detail;
             current.endedNanos = trace.elapsedNanos();
+            judge(current, cause, false);
         }
         trace.add(TraceEvent.RESPONSE_CUT);
         cancelTimers();
@@ -722,6 +850,9 @@ final class Exchange {
     }
 
     private void discardCurrentConnection() {
+        if (current != null) {
+            leave(current);
+        }
         UpstreamConnection c = current == null ? null : current.takeConnection();
         if (c != null) {
             c.discard();

@@ -1,5 +1,6 @@
 package dev.candor.proxy;
 
+import dev.candor.config.RetryConfig;
 import dev.candor.failure.Cause;
 import dev.candor.failure.Phase;
 import dev.candor.failure.Signal;
@@ -41,5 +42,46 @@ final class RetryPolicy {
         boolean connectionEnded = cause.signal() == Signal.CLOSED || cause.signal() == Signal.RESET;
         boolean beforeResponse = cause.phase() == Phase.SEND || cause.phase() == Phase.AWAIT_HEADERS;
         return connectionEnded && beforeResponse && (isIdempotent(method) || !headWritten);
+    }
+
+    /**
+     * A configured retry on another endpoint after a failed attempt. A failure before the request could
+     * leave (connect, pool) is retried for any method; once it may have been delivered, only idempotent
+     * requests are, and never once a body byte was forwarded (bodies are streamed, not kept) or a
+     * response byte reached the client.
+     *
+     * @param retriesSoFar configured retries already made for this request (stale retries not counted)
+     */
+    static boolean retryElsewhere(Cause cause, RetryConfig config, HttpMethod method, boolean bodyForwarded,
+                                  boolean responseStarted, int retriesSoFar) {
+        if (retriesSoFar >= config.attempts() || responseStarted) {
+            return false;
+        }
+        RetryConfig.On condition = conditionOf(cause);
+        if (condition == null || !config.on().contains(condition)) {
+            return false;
+        }
+        if (condition == RetryConfig.On.CONNECT_FAILURE) {
+            return true;
+        }
+        return isIdempotent(method) && !bodyForwarded;
+    }
+
+    /** A configured retry of an upstream's own 502, 503 or 504, before anything reached the client. */
+    static boolean retry5xx(RetryConfig config, HttpMethod method, boolean bodyForwarded, int retriesSoFar) {
+        return retriesSoFar < config.attempts() && config.on().contains(RetryConfig.On.STATUS_5XX_IDEMPOTENT)
+                && isIdempotent(method) && !bodyForwarded;
+    }
+
+    /** Which retry condition a failure falls under, or null when none does. */
+    static RetryConfig.On conditionOf(Cause cause) {
+        return switch (cause.signal()) {
+            case REFUSED, NO_ANSWER, UNREACHABLE, POOL_FULL, DNS_FAILURE, DNS_TIMEOUT -> cause.beforeDelivery()
+                    ? RetryConfig.On.CONNECT_FAILURE : null;
+            case CLOSED, RESET -> cause.phase() == Phase.SEND || cause.phase() == Phase.AWAIT_HEADERS
+                    ? RetryConfig.On.CONNECTION_TERMINATED_IDEMPOTENT : null;
+            case TIMED_OUT -> cause.phase() == Phase.AWAIT_HEADERS ? RetryConfig.On.RESPONSE_TIMEOUT_IDEMPOTENT : null;
+            default -> null;
+        };
     }
 }

@@ -1,6 +1,10 @@
 package dev.candor.server;
 
 import dev.candor.client.ConnectionPools;
+import dev.candor.client.HealthProbe;
+import dev.candor.health.HealthChecker;
+import dev.candor.upstream.Endpoint;
+import dev.candor.upstream.Upstream;
 import dev.candor.client.Transport;
 import dev.candor.config.CandorConfig;
 import dev.candor.config.ListenerConfig;
@@ -19,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +50,15 @@ public final class CandorServer implements AutoCloseable {
     private final ConnectionTracker tracker;
     private final List<Channel> acceptors;
     private final List<InetSocketAddress> addresses;
+    private final HealthChecker health;
+    private final Upstreams upstreams;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CandorServer(Transport transport, EventLoopGroup group, ProxyContext context, ConnectionPools pools,
-                         AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors) {
+                         AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors, HealthChecker health,
+                         Upstreams upstreams) {
+        this.health = health;
+        this.upstreams = upstreams;
         this.transport = transport;
         this.group = group;
         this.context = context;
@@ -73,8 +83,8 @@ public final class CandorServer implements AutoCloseable {
         ConnectionPools pools = new ConnectionPools(transport);
         // Balancers are called from every event loop: each call draws from the calling thread's generator.
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
-        ProxyContext context = new ProxyContext(config, Upstreams.of(config, random), pools, accessLog,
-                new RecentFailures(RECENT_FAILURES));
+        Upstreams upstreams = Upstreams.of(config, random, System::nanoTime, Clock.systemUTC());
+        ProxyContext context = new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES));
         ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
         DownstreamChannelInitializer initializer = new DownstreamChannelInitializer(context, tracker);
         List<Channel> acceptors = new ArrayList<>();
@@ -106,7 +116,8 @@ public final class CandorServer implements AutoCloseable {
             throw e;
         }
         tracker.acceptors(acceptors);
-        return new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors);
+        HealthChecker health = HealthChecker.start(upstreams.all(), group, new HealthProbe(transport, Clock.systemUTC()), random);
+        return new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors, health, upstreams);
     }
 
     /** The addresses actually bound, in listener order (useful with port 0). */
@@ -125,6 +136,31 @@ public final class CandorServer implements AutoCloseable {
     /** The latest classified failures with their evidence. */
     public RecentFailures failures() {
         return context.failures();
+    }
+
+    /** The running upstreams with their endpoints and health. */
+    public Upstreams upstreams() {
+        return upstreams;
+    }
+
+    /**
+     * Takes an endpoint out of rotation (or puts it back): no new requests, in-flight ones finish.
+     *
+     * @return false when there is no such upstream or endpoint
+     */
+    public boolean drain(String upstream, String endpoint, boolean draining) {
+        Upstream u = upstreams.get(upstream);
+        if (u == null) {
+            return false;
+        }
+        for (Endpoint e : u.endpoints()) {
+            if (e.label().equals(endpoint)) {
+                e.health().drain(draining);
+                log.info("upstream {} endpoint {}: {}", upstream, endpoint, draining ? "draining" : "back in rotation");
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Requests sent again, transparently, because a pooled connection turned out to be closed. */
@@ -174,6 +210,7 @@ public final class CandorServer implements AutoCloseable {
             return;
         }
         context.startDraining();
+        health.close();
         acceptors.forEach(Channel::close);
         tracker.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         pools.close();

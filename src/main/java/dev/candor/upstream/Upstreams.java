@@ -3,8 +3,10 @@ package dev.candor.upstream;
 import dev.candor.config.CandorConfig;
 import dev.candor.config.UpstreamConfig;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /** Every upstream of one config snapshot, by name. */
@@ -15,10 +17,10 @@ public final class Upstreams {
         this.byName = byName;
     }
 
-    public static Upstreams of(CandorConfig config, RandomGenerator random) {
+    public static Upstreams of(CandorConfig config, RandomGenerator random, LongSupplier nanoClock, Clock wallClock) {
         Map<String, Upstream> byName = new LinkedHashMap<>();
         for (UpstreamConfig u : config.upstreams().values()) {
-            byName.put(u.name(), Upstream.of(u, random));
+            byName.put(u.name(), Upstream.of(u, random, nanoClock, wallClock));
         }
         return new Upstreams(byName);
     }

@@ -1,11 +1,13 @@
 package dev.candor.balance;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +66,48 @@ class RoundRobinBalancerTest {
         assertThat(counts).containsOnly(Map.entry("a", 40_000L), Map.entry("b", 40_000L), Map.entry("c", 40_000L));
     }
 
+    @Test
+    void anUnusableCandidateIsSkippedAndTheOthersGetExactlyHalfEach() {
+        Balancer<String> balancer = Balancers.roundRobin(List.of("a", "b", "c"));
+        Selection<String> withoutB = FakeSelection.<String>all().without("b");
+
+        assertThat(picks(balancer, withoutB, 6)).containsExactly("a", "c", "a", "c", "a", "c");
+        assertThat(WeightedRoundRobinBalancerTest.counts(picks(balancer, withoutB, 1000)))
+                .containsOnly(Map.entry("a", 500L), Map.entry("c", 500L));
+    }
+
+    @Test
+    void withEveryCandidateUsableTheTurnsAreThoseOfPlainPick() {
+        Balancer<String> balancer = Balancers.roundRobin(List.of("a", "b", "c"));
+
+        assertThat(picks(balancer, FakeSelection.all(), 4)).containsExactly("a", "b", "c", "a");
+        assertThat(picks(balancer, 2)).containsExactly("b", "c");
+    }
+
+    @Test
+    void aCandidateThatBecomesUsableAgainRejoinsTheTurns() {
+        Balancer<String> balancer = Balancers.roundRobin(List.of("a", "b", "c"));
+
+        assertThat(picks(balancer, FakeSelection.<String>all().without("a"), 3)).containsExactly("b", "c", "b");
+        assertThat(picks(balancer, FakeSelection.all(), 4)).containsExactly("c", "a", "b", "c");
+    }
+
+    @Test
+    void nothingUsablePicksNull() {
+        Balancer<String> balancer = Balancers.roundRobin(List.of("a", "b"));
+
+        assertThat(balancer.pick(FakeSelection.<String>all().without("a", "b"))).isNull();
+        assertThat(Balancers.<String>roundRobin(List.of()).pick(FakeSelection.all())).isNull();
+    }
+
+    @Test
+    void concurrentPicksWithAnUnusableCandidateStayExactlyBalanced() throws InterruptedException {
+        Balancer<String> balancer = Balancers.roundRobin(List.of("a", "b", "c"));
+        Map<String, Long> counts = pickConcurrently(balancer, FakeSelection.<String>all().without("b"), 4, 10_000);
+
+        assertThat(counts).containsOnly(Map.entry("a", 20_000L), Map.entry("c", 20_000L));
+    }
+
     static <T> List<T> picks(Balancer<T> balancer, int count) {
         List<T> picked = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -72,7 +116,26 @@ class RoundRobinBalancerTest {
         return picked;
     }
 
+    static <T> List<T> picks(Balancer<T> balancer, Selection<T> selection, int count) {
+        List<T> picked = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            picked.add(balancer.pick(selection));
+        }
+        return picked;
+    }
+
     static <T> Map<T, Long> pickConcurrently(Balancer<T> balancer, int threads, int picksPerThread)
+            throws InterruptedException {
+        return pickConcurrently(balancer::pick, threads, picksPerThread);
+    }
+
+    static <T> Map<T, Long> pickConcurrently(Balancer<T> balancer, Selection<T> selection, int threads, int picksPerThread)
+            throws InterruptedException {
+        return pickConcurrently(() -> balancer.pick(selection), threads, picksPerThread);
+    }
+
+    /** Counts the picks of {@code threads} threads started at once; every pick must find a candidate. */
+    private static <T> Map<T, Long> pickConcurrently(Supplier<T> pick, int threads, int picksPerThread)
             throws InterruptedException {
         Map<T, LongAdder> counts = new ConcurrentHashMap<>();
         CountDownLatch start = new CountDownLatch(1);
@@ -81,7 +144,7 @@ class RoundRobinBalancerTest {
             Thread worker = new Thread(() -> {
                 awaitQuietly(start);
                 for (int i = 0; i < picksPerThread; i++) {
-                    counts.computeIfAbsent(balancer.pick(), k -> new LongAdder()).increment();
+                    counts.computeIfAbsent(pick.get(), k -> new LongAdder()).increment();
                 }
             });
             worker.start();
@@ -89,7 +152,8 @@ class RoundRobinBalancerTest {
         }
         start.countDown();
         for (Thread worker : workers) {
-            worker.join();
+            worker.join(Duration.ofSeconds(30).toMillis());
+            assertThat(worker.isAlive()).as("a picking thread still runs").isFalse();
         }
         Map<T, Long> result = new ConcurrentHashMap<>();
         counts.forEach((k, v) -> result.put(k, v.sum()));

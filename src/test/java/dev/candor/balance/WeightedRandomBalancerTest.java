@@ -58,6 +58,34 @@ class WeightedRandomBalancerTest {
     }
 
     @Test
+    void sharesOfTheUsableConvergeToTheirShareOfTheUsableWeight() {
+        Map<String, Integer> weights = Map.of("a", 1, "b", 2, "c", 3, "d", 4);
+        Balancer<String> balancer = Balancers.random(List.of("a", "b", "c", "d"), weights::get, new SplittableRandom(5));
+
+        Map<String, Long> counts = counts(picks(balancer, FakeSelection.<String>all().without("c"), 140_000));
+
+        assertThat(counts).doesNotContainKey("c");
+        assertThat(counts.get("a") / 140_000.0).isCloseTo(1 / 7.0, within(0.005));
+        assertThat(counts.get("b") / 140_000.0).isCloseTo(2 / 7.0, within(0.005));
+        assertThat(counts.get("d") / 140_000.0).isCloseTo(4 / 7.0, within(0.005));
+    }
+
+    @Test
+    void theOnlyUsableCandidateIsAlwaysPickedHoweverLight() {
+        Balancer<String> balancer = Balancers.random(List.of("a", "b"), s -> s.equals("a") ? 1 : 1000, new SplittableRandom(8));
+
+        assertThat(picks(balancer, FakeSelection.<String>all().without("b"), 100)).containsOnly("a");
+    }
+
+    @Test
+    void nothingUsablePicksNull() {
+        Balancer<String> balancer = Balancers.random(List.of("a", "b"), s -> 1, new SplittableRandom(0));
+
+        assertThat(balancer.pick(FakeSelection.<String>all().without("a", "b"))).isNull();
+        assertThat(Balancers.random(List.<String>of(), s -> 1, new SplittableRandom(0)).pick(FakeSelection.all())).isNull();
+    }
+
+    @Test
     void aGeneratorIsRequired() {
         assertThatThrownBy(() -> Balancers.random(List.of("a"), s -> 1, null))
                 .isInstanceOf(NullPointerException.class)

@@ -93,6 +93,62 @@ class WeightedRoundRobinBalancerTest {
     }
 
     @Test
+    void withTheHeavyCandidateUnusableTheOthersAlternate() {
+        Selection<String> withoutA = FakeSelection.<String>all().without("a");
+
+        for (Balancer<String> balancer : bothKinds(List.of("a", "b", "c"), new int[] {5, 1, 1})) {
+            assertThat(picks(balancer, withoutA, 6)).as(balancer.toString())
+                    .containsExactly("b", "c", "b", "c", "b", "c");
+        }
+    }
+
+    @Test
+    void usableCandidatesKeepTheirRelativeWeights() {
+        Selection<String> withoutC = FakeSelection.<String>all().without("c");
+
+        for (Balancer<String> balancer : bothKinds(List.of("a", "b", "c", "d"), new int[] {3, 2, 7, 1})) {
+            assertThat(counts(picks(balancer, withoutC, 6 * 1000))).as(balancer.toString())
+                    .containsOnly(Map.entry("a", 3000L), Map.entry("b", 2000L), Map.entry("d", 1000L));
+        }
+    }
+
+    @Test
+    void aLongPeriodWithItsHeavyCandidateUnusableIsStillSmooth() {
+        int[] weights = {SmoothWeights.MAX_PRECOMPUTED_PERIOD, 3, 2};
+        List<String> items = List.of("a", "b", "c");
+        Balancer<String> locked = Balancers.weightedRoundRobin(items, s -> weights[items.indexOf(s)]);
+
+        assertThat(picks(locked, FakeSelection.<String>all().without("a"), 10))
+                .containsExactly("b", "c", "b", "c", "b", "b", "c", "b", "c", "b");
+    }
+
+    @Test
+    void withEveryCandidateUsableTheSequenceIsThatOfPlainPick() {
+        for (Balancer<String> balancer : bothKinds(List.of("a", "b", "c"), new int[] {5, 1, 1})) {
+            assertThat(picks(balancer, FakeSelection.all(), 7)).as(balancer.toString())
+                    .containsExactly("a", "a", "b", "a", "c", "a", "a");
+        }
+    }
+
+    @Test
+    void nothingUsablePicksNull() {
+        for (Balancer<String> balancer : bothKinds(List.of("a", "b"), new int[] {2, 1})) {
+            assertThat(balancer.pick(FakeSelection.<String>all().without("a", "b"))).as(balancer.toString()).isNull();
+        }
+        assertThat(Balancers.weightedRoundRobin(List.<String>of(), s -> 1).pick(FakeSelection.all())).isNull();
+    }
+
+    @Test
+    void concurrentPicksWithAnUnusableCandidateKeepSharesExact() throws InterruptedException {
+        Selection<String> withoutC = FakeSelection.<String>all().without("c");
+
+        for (Balancer<String> balancer : bothKinds(List.of("a", "b", "c"), new int[] {5, 1, 1})) {
+            assertThat(pickConcurrently(balancer, withoutC, 4, 6 * 2_500)).as(balancer.toString())
+                    .containsOnly(Map.entry("a", 50_000L), Map.entry("b", 10_000L));
+        }
+    }
+
+    @Test
     void singleAndEmptyCandidateListsWork() {
         assertThat(picks(Balancers.weightedRoundRobin(List.of("only"), s -> 9), 3)).containsOnly("only");
         assertThat(Balancers.weightedRoundRobin(List.<String>of(), s -> 1).pick()).isNull();
@@ -103,6 +159,14 @@ class WeightedRoundRobinBalancerTest {
         assertThatThrownBy(() -> Balancers.weightedRoundRobin(List.of("a", "b"), s -> s.equals("b") ? 0 : 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("weight of b: 0 (expected: >= 1)");
+    }
+
+    /** The precomputed cycle and the locked stepper over the same weights, which must agree. */
+    private static List<Balancer<String>> bothKinds(List<String> items, int[] weights) {
+        Balancer<String> precomputed = Balancers.weightedRoundRobin(items, s -> weights[items.indexOf(s)]);
+        Balancer<String> locked = new LockedSmoothBalancer<>(items, SmoothWeights.of(weights));
+        assertThat(precomputed).isInstanceOf(RoundRobinBalancer.class);
+        return List.of(precomputed, locked);
     }
 
     static Map<String, Long> counts(List<String> picks) {

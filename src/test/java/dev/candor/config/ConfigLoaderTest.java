@@ -29,10 +29,25 @@ class ConfigLoaderTest {
                         new EndpointConfig(new HostPort("::1", 8081), 1)),
                 new BalancerConfig(BalancerConfig.Kind.WEIGHTED_ROUND_ROBIN, null),
                 new TimeoutsConfig(Duration.ofSeconds(2), Duration.ofSeconds(90), Duration.ZERO),
-                new PoolConfig(0, Duration.ofSeconds(50))));
+                new PoolConfig(0, Duration.ofSeconds(50), 100),
+                new HealthCheckConfig(HealthCheckConfig.Mode.HTTP, "/healthz", "api.internal", Duration.ofSeconds(10),
+                        Duration.ofSeconds(2), 1, 4, 200, 299),
+                new OutlierConfig(3, true, Duration.ofSeconds(10), Duration.ofMinutes(2), 34),
+                new RetryConfig(2, Set.of(RetryConfig.On.values()), 10, Duration.ofSeconds(30)),
+                UpstreamConfig.AllUnhealthy.FAIL));
         upstreams.put("web", new UpstreamConfig("web",
                 List.of(new EndpointConfig(new HostPort("web.internal", 80), 1)),
-                BalancerConfig.ROUND_ROBIN, TimeoutsConfig.DEFAULTS, PoolConfig.DEFAULTS));
+                new BalancerConfig(BalancerConfig.Kind.LEAST_REQUEST, null), TimeoutsConfig.DEFAULTS, PoolConfig.DEFAULTS,
+                new HealthCheckConfig(HealthCheckConfig.Mode.TCP, null, null, Duration.ofSeconds(5), Duration.ofSeconds(1),
+                        2, 3, 200, 399),
+                OutlierConfig.OFF,
+                new RetryConfig(0, Set.of(RetryConfig.On.CONNECT_FAILURE), 20, Duration.ZERO),
+                UpstreamConfig.AllUnhealthy.PANIC));
+        upstreams.put("sessions", new UpstreamConfig("sessions",
+                List.of(new EndpointConfig(new HostPort("10.0.1.1", 8080), 1),
+                        new EndpointConfig(new HostPort("10.0.1.2", 8080), 1)),
+                new BalancerConfig(BalancerConfig.Kind.COOKIE_HASH, "SESSIONID"), TimeoutsConfig.DEFAULTS,
+                PoolConfig.DEFAULTS));
         CandorConfig expected = new CandorConfig(
                 null,
                 List.of(new ListenerConfig("public", new HostPort("0.0.0.0", 8080)),
@@ -44,10 +59,11 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(30),
                 List.of(new RouteConfig("api", new MatchConfig("api.example.com", "/v1/", Set.of("GET", "POST")), "api"),
                         new RouteConfig("route-2", new MatchConfig("*.example.com", null, Set.of()), "web"),
-                        new RouteConfig("route-3", new MatchConfig(null, "/", Set.of()), "web")),
+                        new RouteConfig("route-3", new MatchConfig(null, "/app/", Set.of()), "sessions"),
+                        new RouteConfig("route-4", new MatchConfig(null, "/", Set.of()), "web")),
                 upstreams);
         assertThat(config).isEqualTo(expected);
-        assertThat(config.upstreams().keySet()).containsExactly("api", "web");
+        assertThat(config.upstreams().keySet()).containsExactly("api", "web", "sessions");
     }
 
     @Test
@@ -74,7 +90,12 @@ class ConfigLoaderTest {
         assertThat(app.balancer()).isEqualTo(BalancerConfig.ROUND_ROBIN);
         assertThat(app.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofSeconds(30),
                 Duration.ofSeconds(60)));
-        assertThat(app.pool()).isEqualTo(new PoolConfig(1024, Duration.ofSeconds(50)));
+        assertThat(app.pool()).isEqualTo(new PoolConfig(1024, Duration.ofSeconds(50), 1024));
+        assertThat(app.healthCheck()).isNull();
+        assertThat(app.outlierDetection()).isEqualTo(new OutlierConfig(5, false, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), 50));
+        assertThat(app.retries()).isEqualTo(new RetryConfig(1, Set.of(RetryConfig.On.CONNECT_FAILURE), 20, Duration.ZERO));
+        assertThat(app.whenAllUnhealthy()).isEqualTo(UpstreamConfig.AllUnhealthy.PANIC);
     }
 
     @Test
@@ -91,7 +112,9 @@ class ConfigLoaderTest {
                   app:
                     endpoints: [{address: "localhost:9000"}]
                     timeouts: {connect: 0, response: 0, idle: 0}
-                    pool: {max_connections: 0, idle_timeout: 0}
+                    pool: {max_connections: 0, idle_timeout: 0, max_pending: 0}
+                    outlier_detection: {consecutive_failures: 0}
+                    retries: {attempts: 0, budget_percent: 0, per_try_timeout: 0}
                 """);
 
         assertThat(config.limits()).isEqualTo(new LimitsConfig(16 * 1024, 8 * 1024, 0,
@@ -99,7 +122,24 @@ class ConfigLoaderTest {
         assertThat(config.shutdownGrace()).isZero();
         UpstreamConfig app = config.upstreams().get("app");
         assertThat(app.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ZERO, Duration.ZERO, Duration.ZERO));
-        assertThat(app.pool()).isEqualTo(new PoolConfig(0, Duration.ZERO));
+        assertThat(app.pool()).isEqualTo(new PoolConfig(0, Duration.ZERO, 0));
+        assertThat(app.outlierDetection()).isEqualTo(OutlierConfig.OFF);
+        assertThat(app.retries()).isEqualTo(new RetryConfig(0, Set.of(RetryConfig.On.CONNECT_FAILURE), 0, Duration.ZERO));
+    }
+
+    @Test
+    void whenAllUnhealthyTakesPanicOrFail() throws Exception {
+        String head = """
+                routes: [{upstream: app}]
+                upstreams:
+                  app:
+                    endpoints: [{address: "localhost:9000"}]
+                """;
+
+        assertThat(parse(head + "    when_all_unhealthy: fail\n").upstreams().get("app").whenAllUnhealthy())
+                .isEqualTo(UpstreamConfig.AllUnhealthy.FAIL);
+        assertThat(parse(head + "    when_all_unhealthy: panic\n").upstreams().get("app").whenAllUnhealthy())
+                .isEqualTo(UpstreamConfig.AllUnhealthy.PANIC);
     }
 
     @Test

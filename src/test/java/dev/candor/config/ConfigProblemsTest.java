@@ -26,7 +26,8 @@ class ConfigProblemsTest {
                     timeout: 5s
                 routes: [{upstream: api}]
                 """)).containsExactly(
-                "4:5: unknown key 'timeout' in upstreams.api (expected one of: endpoints, balancer, timeouts, pool)");
+                "4:5: unknown key 'timeout' in upstreams.api (expected one of: endpoints, balancer, timeouts, pool,"
+                        + " health_check, outlier_detection, retries, when_all_unhealthy)");
     }
 
     @Test
@@ -262,26 +263,30 @@ class ConfigProblemsTest {
     }
 
     @Test
-    void balancersFromTheSpecThatAreNotBuiltYetAreReportedAsSuch() {
+    void upstreamKeysFromTheSpecThatAreNotBuiltYetAreMarkedAsSuch() {
         assertThat(problems("""
-                routes: [{upstream: a}]
+                routes: [{upstream: app}]
                 upstreams:
-                  a:
+                  app:
                     endpoints: [{address: "localhost:9000"}]
-                    balancer: ip_hash
-                  b:
-                    endpoints: [{address: "localhost:9000"}]
-                    balancer: header_hash(X-User)
-                  c:
-                    endpoints: [{address: "localhost:9000"}]
-                    balancer: fastest
+                    tls: {verify: true}
                 """)).containsExactly(
-                "5:15: upstreams.a.balancer: balancer 'ip_hash' is not available yet"
-                        + " (available: round_robin, weighted_round_robin, random)",
-                "8:15: upstreams.b.balancer: balancer 'header_hash(X-User)' is not available yet"
-                        + " (available: round_robin, weighted_round_robin, random)",
-                "11:15: upstreams.c.balancer: 'fastest' is not a balancer"
-                        + " (expected one of: round_robin, weighted_round_robin, random)");
+                "5:5: unknown key 'tls' in upstreams.app (expected one of: endpoints, balancer, timeouts, pool,"
+                        + " health_check, outlier_detection, retries, when_all_unhealthy; 'tls' is not supported yet)");
+    }
+
+    @Test
+    void whenAllUnhealthyAndMaxPendingAreChecked() {
+        assertThat(problems("""
+                routes: [{upstream: app}]
+                upstreams:
+                  app:
+                    endpoints: [{address: "localhost:9000"}]
+                    when_all_unhealthy: 503
+                    pool: {max_pending: -1}
+                """)).containsExactly(
+                "5:25: upstreams.app.when_all_unhealthy: expected panic or fail, found '503'",
+                "6:25: upstreams.app.pool.max_pending: must be at least 0, was -1");
     }
 
     @Test
@@ -432,10 +437,54 @@ class ConfigProblemsTest {
                 "2:15: routes[0].upstream: no upstream named 'ap' (known: api)",
                 "3:5: routes[1]: missing required key 'upstream'",
                 "8:17: upstreams.api.endpoints[0].weight: 'heavy' is not a whole number",
-                "9:5: unknown key 'retries' in upstreams.api (expected one of: endpoints, balancer, timeouts, pool;"
-                        + " 'retries' is not supported yet)",
+                "9:14: upstreams.api.retries: expected a mapping of keys, found '3'",
                 "10:25: upstreams.api.timeouts.connect: '2 s' is not a duration (use e.g. 250ms, 2s, 5m or 1h30m)",
                 "12:1: duplicate key 'workers' at the top level (first at line 11)");
+    }
+
+    @Test
+    void everyHealthAndRetryProblemInAFileIsReportedInFileOrder() {
+        assertThat(problems("""
+                routes: [{upstream: api}, {upstream: web}]
+                upstreams:
+                  api:
+                    endpoints: [{address: "api:80"}]
+                    balancer: header_hash
+                    health_check:
+                      type: http
+                      interval: 1s
+                      timeout: 2s
+                      expect_status: 200-299
+                    outlier_detection:
+                      consecutive_failures: 5
+                      max_ejection: 10s
+                    retries:
+                      attempts: 20
+                      on: [connect_failure, reset]
+                    when_all_unhealthy: fail
+                  web:
+                    endpoints: [{address: "web:80"}]
+                    balancer: cookie_hash(session)
+                    health_check: {type: tcp, healthy_threshold: 0}
+                    outlier_detection: no
+                    retries: {budget_percent: 200, per_try_timeout: 45s}
+                    pool: {max_pending: lots}
+                    when_all_unhealthy: retry
+                """)).containsExactly(
+                "5:15: upstreams.api.balancer: 'header_hash' needs a header name: header_hash(NAME), e.g. header_hash(X-User)",
+                "7:7: upstreams.api.health_check: missing required key 'path'",
+                "9:16: upstreams.api.health_check.timeout: must not be longer than interval (1s), was 2s",
+                "13:21: upstreams.api.outlier_detection.max_ejection: must not be shorter than base_ejection"
+                        + " (30s, the default), was 10s",
+                "15:17: upstreams.api.retries.attempts: must be at most 10, was 20",
+                "16:29: upstreams.api.retries.on[1]: 'reset' is not a retry condition (expected one of: connect_failure,"
+                        + " connection_terminated_idempotent, response_timeout_idempotent, status_5xx_idempotent)",
+                "21:50: upstreams.web.health_check.healthy_threshold: must be at least 1, was 0",
+                "22:24: upstreams.web.outlier_detection: expected off or a mapping of keys, found 'no'",
+                "23:31: upstreams.web.retries.budget_percent: must be at most 100, was 200",
+                "23:53: upstreams.web.retries.per_try_timeout: must not be longer than timeouts.response (30s), was 45s",
+                "24:25: upstreams.web.pool.max_pending: 'lots' is not a whole number",
+                "25:25: upstreams.web.when_all_unhealthy: expected panic or fail, found 'retry'");
     }
 
     @Test

@@ -1,0 +1,90 @@
+package dev.candor.client;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+
+/**
+ * What Candor has learned about how long an endpoint keeps idle connections open — from its
+ * {@code Keep-Alive: timeout=N} header and from idle pooled connections it closed — so the pool retires
+ * connections shortly before the endpoint would, and the stale keep-alive race becomes rare instead of
+ * merely retried. Written and read from several event loops; a stale read only delays the effect.
+ */
+final class KeepAliveParity {
+    private static final Logger log = LoggerFactory.getLogger("candor.pool");
+    private static final long MIN_MARGIN = 50_000_000L;
+    private static final long MAX_MARGIN = 1_000_000_000L;
+
+    private final String endpoint;
+    private final long configuredNanos;
+    private volatile long learnedNanos = Long.MAX_VALUE;
+    private volatile String source;
+
+    KeepAliveParity(String endpoint, long configuredIdleNanos) {
+        this.endpoint = endpoint;
+        this.configuredNanos = configuredIdleNanos;
+    }
+
+    /** How long an idle connection may stay in the pool: the configured value, or less when learned. */
+    long effectiveIdleNanos() {
+        long learned = learnedNanos;
+        if (learned == Long.MAX_VALUE) {
+            return configuredNanos;
+        }
+        long margin = Math.max(MIN_MARGIN, Math.min(MAX_MARGIN, learned / 10));
+        return Math.max(1, Math.min(configuredNanos, learned - margin));
+    }
+
+    /** A {@code Keep-Alive} response header value, e.g. {@code timeout=5, max=100}. */
+    void observeHeader(String value) {
+        int at = value.indexOf("timeout=");
+        if (at < 0) {
+            return;
+        }
+        long seconds = 0;
+        int i = at + 8;
+        int digits = 0;
+        while (i < value.length() && Character.isDigit(value.charAt(i)) && digits < 6) {
+            seconds = seconds * 10 + (value.charAt(i++) - '0');
+            digits++;
+        }
+        if (digits > 0 && seconds > 0) {
+            learn(seconds * 1_000_000_000L, "Keep-Alive: timeout=" + seconds);
+        }
+    }
+
+    /** The endpoint closed a connection that had been idle in the pool this long. */
+    void observeIdleClose(long idleNanos) {
+        if (idleNanos > 0) {
+            learn(idleNanos, "closed an idle pooled connection after " + seconds(idleNanos));
+        }
+    }
+
+    private void learn(long nanos, String why) {
+        if (nanos >= learnedNanos) {
+            return;
+        }
+        learnedNanos = nanos;
+        source = why;
+        if (nanos < configuredNanos) {
+            log.info("endpoint {} closes idle connections after about {} ({}); pooled connections now retire after {}"
+                    + " instead of pool.idle_timeout {}", endpoint, seconds(nanos), why,
+                    seconds(effectiveIdleNanos()), seconds(configuredNanos));
+        }
+    }
+
+    /** For the evidence: what was learned and from what, or null when nothing was. */
+    String describe() {
+        long learned = learnedNanos;
+        if (learned == Long.MAX_VALUE) {
+            return null;
+        }
+        return "the upstream closes idle connections after about " + seconds(learned) + " (" + source
+                + "); pooled connections retire after " + seconds(effectiveIdleNanos());
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.candor.health;
+
+import dev.candor.client.HealthProbe;
+import dev.candor.config.HealthCheckConfig;
+import dev.candor.upstream.Endpoint;
+import dev.candor.upstream.EndpointHealth;
+import dev.candor.upstream.EndpointState;
+import dev.candor.upstream.ProbeRecord;
+import dev.candor.upstream.Upstream;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * Probes every endpoint of every upstream that has a {@code health_check}, each on its own schedule:
+ * the first probe at a random point of the first interval (so probes of many endpoints do not fire
+ * together), then every interval with up to 10 % jitter. Each result goes to the endpoint's health,
+ * which applies the thresholds; state changes are logged with their reason.
+ */
+public final class HealthChecker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("candor.health");
+
+    private final HealthProbe probe;
+    private final RandomGenerator random;
+    private final List<Schedule> schedules = new ArrayList<>();
+    private volatile boolean closed;
+
+    private HealthChecker(HealthProbe probe, RandomGenerator random) {
+        this.probe = probe;
+        this.random = random;
+    }
+
+    /** Starts probing; endpoints of upstreams without a health_check are left alone. */
+    public static HealthChecker start(Iterable<Upstream> upstreams, EventLoopGroup group, HealthProbe probe,
+                                      RandomGenerator random) {
+        HealthChecker checker = new HealthChecker(probe, random);
+        for (Upstream u : upstreams) {
+            HealthCheckConfig check = u.config().healthCheck();
+            if (check == null) {
+                continue;
+            }
+            for (Endpoint e : u.endpoints()) {
+                Schedule s = new Schedule(u, e, check, group.next());
+                checker.schedules.add(s);
+                long first = (long) (random.nextDouble() * check.interval().toNanos());
+                checker.next(s, first);
+            }
+        }
+        return checker;
+    }
+
+    private void next(Schedule s, long delayNanos) {
+        if (closed) {
+            return;
+        }
+        s.timer = s.loop.schedule(() -> run(s), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void run(Schedule s) {
+        if (closed) {
+            return;
+        }
+        probe.probe(s.endpoint, s.check, s.loop).addListener(f -> {
+            ProbeRecord record = (ProbeRecord) f.getNow();
+            EndpointHealth health = s.endpoint.health();
+            EndpointState before = health.state();
+            health.probe(record);
+            EndpointState after = health.state();
+            if (before != after) {
+                log.warn("upstream {} endpoint {}: {} -> {}: {}", s.upstream.name(), s.endpoint.label(),
+                        before.token(), after.token(), health.why());
+            }
+            long interval = s.check.interval().toNanos();
+            long jitter = (long) ((random.nextDouble() * 0.2 - 0.1) * interval);
+            next(s, Math.max(1, interval + jitter));
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Schedule s : schedules) {
+            ScheduledFuture<?> t = s.timer;
+            if (t != null) {
+                t.cancel(false);
+            }
+        }
+    }
+
+    /** One endpoint's probing: where it runs and the next timer. */
+    private static final class Schedule {
+        final Upstream upstream;
+        final Endpoint endpoint;
+        final HealthCheckConfig check;
+        final EventLoop loop;
+        volatile ScheduledFuture<?> timer;
+
+        Schedule(Upstream upstream, Endpoint endpoint, HealthCheckConfig check, EventLoop loop) {
+            this.upstream = upstream;
+            this.endpoint = endpoint;
+            this.check = check;
+            this.loop = loop;
+        }
+    }
+}
