@@ -4,6 +4,7 @@ import dev.candor.config.CandorConfig;
 import dev.candor.config.ConfigException;
 import dev.candor.config.ConfigLoader;
 import dev.candor.config.ConfigProblem;
+import dev.candor.config.ConfigWarnings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,6 +22,9 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         try {
             CandorConfig c = ConfigLoader.load(config);
+            for (String w : ConfigWarnings.of(c)) {
+                System.err.println(config + ": warning: " + w);
+            }
             System.out.println(config + ": OK (" + c.listeners().size() + " listener(s), " + c.routes().size()
                     + " route(s), " + c.upstreams().size() + " upstream(s))");
             return 0;

@@ -4,6 +4,7 @@ import dev.candor.config.CandorConfig;
 import dev.candor.config.ConfigException;
 import dev.candor.config.ConfigLoader;
 import dev.candor.config.ConfigProblem;
+import dev.candor.config.ConfigWarnings;
 import dev.candor.server.CandorServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +30,9 @@ final class RunCommand implements Callable<Integer> {
                 System.err.println(p);
             }
             return 1;
+        }
+        for (String w : ConfigWarnings.of(c)) {
+            System.err.println(config + ": warning: " + w);
         }
         CandorServer server;
         try {

@@ -1,0 +1,61 @@
+package dev.candor.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Things in a valid config that are probably not what the operator meant. They do not stop Candor
+ * (`candor check` prints them and exits 0), because each can be deliberate.
+ */
+public final class ConfigWarnings {
+
+    private ConfigWarnings() {
+    }
+
+    public static List<String> of(CandorConfig config) {
+        List<String> warnings = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        boolean catchAllSeen = false;
+        String catchAll = null;
+        for (RouteConfig r : config.routes()) {
+            used.add(r.upstream());
+            if (catchAllSeen) {
+                warnings.add("routes." + r.name() + " can never match: route '" + catchAll
+                        + "' before it matches every request (first match wins)");
+            }
+            MatchConfig m = r.match();
+            if (!catchAllSeen && m.host() == null && (m.pathPrefix() == null || m.pathPrefix().equals("/"))
+                    && m.methods().isEmpty()) {
+                catchAllSeen = true;
+                catchAll = r.name();
+            }
+        }
+        for (UpstreamConfig u : config.upstreams().values()) {
+            String at = "upstreams." + u.name();
+            if (!used.contains(u.name())) {
+                warnings.add(at + " is not used by any route");
+            }
+            HealthCheckConfig check = u.healthCheck();
+            long response = u.timeouts().response().toMillis();
+            if (check != null && response > 0 && check.timeout().toMillis() > response) {
+                warnings.add(at + ".timeouts.response (" + Durations.format(u.timeouts().response())
+                        + ") is below health_check.timeout (" + Durations.format(check.timeout())
+                        + "): an endpoint can pass its checks while real requests time out");
+            }
+            if (u.endpoints().size() == 1 && u.retries().attempts() > 0
+                    && !u.retries().on().isEmpty() && u.whenAllUnhealthy() == UpstreamConfig.AllUnhealthy.FAIL
+                    && u.outlierDetection().enabled() && u.outlierDetection().maxEjectedPercent() >= 100) {
+                warnings.add(at + " has one endpoint that outlier detection may eject (max_ejected_percent 100)"
+                        + " with when_all_unhealthy: fail: every request would then get 503");
+            }
+            if (u.pool().idleTimeout().toSeconds() >= 60) {
+                warnings.add(at + ".pool.idle_timeout is " + Durations.format(u.pool().idleTimeout())
+                        + ": many backends close idle connections sooner (Node.js and Apache after 5 s);"
+                        + " keep it below the backend's keep-alive timeout");
+            }
+        }
+        return warnings;
+    }
+}
