@@ -221,23 +221,21 @@ final class Exchange {
 
     /**
      * Starts a configured retry when another endpoint can take it and the upstream's retry budget allows;
-     * false (nothing done) otherwise.
+     * returns null then, else why it did not.
      */
-    private boolean retryOnAnotherEndpoint(String why) {
-        Endpoint next = endpointForRetry();
+    private String retryOnAnotherEndpoint(String why) {
+        Endpoint next = upstream.select(triedEndpoints(), hashKey);
         if (next == null) {
-            return false;
+            return "no other endpoint of upstream '" + upstream.name() + "' can take it";
+        }
+        if (!upstream.retryBudget().tryAcquireRetry()) {
+            trace.add(TraceEvent.RETRY, "denied_by_budget");
+            return "the retry budget (retries.budget_percent " + upstream.config().retries().budgetPercent() + ") is spent";
         }
         retries++;
         trace.add(TraceEvent.RETRY, why);
         startAttempt(next, false);
-        return true;
-    }
-
-    /** An endpoint this request has not tried, if one can take it and the budget allows a retry; else null. */
-    private Endpoint endpointForRetry() {
-        Endpoint next = upstream.select(triedEndpoints(), hashKey);
-        return next != null && upstream.retryBudget().tryAcquireRetry() ? next : null;
+        return null;
     }
 
     private List<Endpoint> triedEndpoints() {
@@ -483,7 +481,8 @@ final class Exchange {
         Endpoint next;
         if ((code == 502 || code == 503 || code == 504)
                 && RetryPolicy.retry5xx(upstream.config().retries(), request.method(), bodyBytesForwarded > 0, retries)
-                && (next = endpointForRetry()) != null) {
+                && (next = upstream.select(triedEndpoints(), hashKey)) != null
+                && upstream.retryBudget().tryAcquireRetry()) {
             // Nothing reached the client yet: drop this answer and ask another endpoint.
             a.detail = a.endpoint.label() + " answered " + code;
             a.endedNanos = trace.elapsedNanos();
@@ -648,8 +647,14 @@ final class Exchange {
         }
         judge(a, cause, false);
         if (RetryPolicy.retryElsewhere(cause, upstream.config().retries(), request.method(), bodyBytesForwarded > 0,
-                responseStarted, retries) && retryOnAnotherEndpoint(cause.type().token())) {
-            return;
+                responseStarted, retries)) {
+            String notRetried = retryOnAnotherEndpoint(cause.type().token());
+            if (notRetried == null) {
+                return;
+            }
+            if (upstream.endpoints().size() > 1) {
+                detail += " (not retried: " + notRetried + ")"; // with one endpoint there is nothing to say
+            }
         }
         if (a.reused && (cause.signal() == Signal.CLOSED || cause.signal() == Signal.RESET)) {
             detail += " (" + new ConnectionFacts(true, a.requestsBefore, a.idleMillis, a.ageMillis, a.closedBy).describe()

@@ -82,9 +82,9 @@ public final class Upstream {
     }
 
     /**
-     * The endpoint for an attempt: a usable one not yet tried by this request; when none is usable, with
-     * {@code when_all_unhealthy: panic}, any endpoint that is not draining (health is ignored: better some
-     * traffic than none); else null.
+     * The endpoint for an attempt: a usable one not yet tried by this request; when the upstream has no
+     * usable endpoint at all, with {@code when_all_unhealthy: panic}, any untried endpoint that is not
+     * draining (health is ignored: better some traffic than none); else null.
      *
      * @param tried endpoints this request already tried; they are never chosen again (a retry goes to
      *              another endpoint or does not happen, as with nginx's proxy_next_upstream)
@@ -92,10 +92,20 @@ public final class Upstream {
      */
     public Endpoint select(List<Endpoint> tried, CharSequence hashKey) {
         Endpoint e = balancer.pick(new Choice(tried, hashKey, Choice.HEALTHY));
-        if (e == null && config.whenAllUnhealthy() == UpstreamConfig.AllUnhealthy.PANIC) {
+        if (e == null && config.whenAllUnhealthy() == UpstreamConfig.AllUnhealthy.PANIC && noneUsable()) {
             e = balancer.pick(new Choice(tried, hashKey, Choice.NOT_DRAINING));
         }
         return e;
+    }
+
+    /** Panic routing is for an upstream with no usable endpoint at all, not for one whose usable ones were tried. */
+    private boolean noneUsable() {
+        for (Endpoint e : endpoints) {
+            if (e.health().usable()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Why no endpoint can take a request: each endpoint with its state and reason. */

@@ -5,6 +5,7 @@ import dev.candor.config.ConfigException;
 import dev.candor.config.ConfigLoader;
 import dev.candor.observe.AccessLogEntry;
 import dev.candor.server.CandorServer;
+import dev.candor.upstream.Endpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,6 +76,45 @@ public final class ProxyUnderTest implements AutoCloseable {
                 %s
                 """.formatted(workers, topLevelYaml, upstreamYaml.indent(4).stripTrailing());
         return start(yaml, Map.of("BACKEND_PORT", backendPort));
+    }
+
+    /**
+     * One listener on 127.0.0.1:0 routing everything to one upstream "app" with an endpoint at
+     * 127.0.0.1:port for each of {@code backendPorts}, in that order (round robin starts with the first),
+     * with extra YAML for the top level and for the upstream (indented by 4).
+     */
+    public static ProxyUnderTest inFrontOfAll(List<Integer> backendPorts, String topLevelYaml, String upstreamYaml) {
+        if (backendPorts.isEmpty()) {
+            throw new IllegalArgumentException("no backend ports");
+        }
+        String workers = topLevelYaml.contains("workers:") ? "" : "workers: 2";
+        StringBuilder endpoints = new StringBuilder();
+        for (int port : backendPorts) {
+            endpoints.append("      - address: 127.0.0.1:").append(port).append('\n');
+        }
+        String yaml = """
+                listeners:
+                  - address: 127.0.0.1:0
+                %s
+                %s
+                routes:
+                  - name: all
+                    upstream: app
+                upstreams:
+                  app:
+                    endpoints:
+                %s
+                %s
+                """.formatted(workers, topLevelYaml, endpoints.toString().stripTrailing(),
+                upstreamYaml.indent(4).stripTrailing());
+        return start(yaml, Map.of());
+    }
+
+    /** The endpoint 127.0.0.1:{@code port} of upstream "app", with its live health. */
+    public Endpoint endpoint(int port) {
+        String label = "127.0.0.1:" + port;
+        return server.upstreams().get("app").endpoints().stream().filter(e -> e.label().equals(label)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("upstream app has no endpoint " + label));
     }
 
     /** The same, with every default. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -37,13 +38,29 @@ public final class RawHttp implements AutoCloseable {
 
     /** Opens a connection with a 5 s read deadline. */
     public static RawHttp connect(InetSocketAddress address) {
+        return connect(address, null);
+    }
+
+    /**
+     * Opens a connection from {@code localAddress} (any port), e.g. 127.0.0.2: on Linux every 127/8
+     * address is loopback, so one machine can be many clients to {@code ip_hash}. Null means any.
+     */
+    public static RawHttp connect(InetSocketAddress address, InetAddress localAddress) {
+        Socket s = new Socket();
         try {
-            Socket s = new Socket();
             s.setTcpNoDelay(true);
             s.setSoTimeout(5_000);
+            if (localAddress != null) {
+                s.bind(new InetSocketAddress(localAddress, 0));
+            }
             s.connect(address, 5_000);
             return new RawHttp(s);
         } catch (IOException e) {
+            try {
+                s.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new UncheckedIOException(e);
         }
     }

@@ -25,6 +25,8 @@ public final class Reply {
     private ChannelFuture last;
     /** Counts requests begun on this connection; an idle close is armed for one value only. */
     private int requestsBegun;
+    /** Set when this side decided to close, so a close can be told apart from the peer's. */
+    private volatile boolean closedByBackend;
 
     Reply(Channel channel) {
         this.channel = channel;
@@ -92,7 +94,7 @@ public final class Reply {
 
     /** Closes the connection once everything written so far has left. */
     public Reply close() {
-        onLoop(() -> last.addListener(f -> channel.close()));
+        onLoop(() -> last.addListener(f -> closeByBackend()));
         return this;
     }
 
@@ -100,7 +102,7 @@ public final class Reply {
     public Reply reset() {
         onLoop(() -> last.addListener(f -> {
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
-            channel.close();
+            closeByBackend();
         }));
         return this;
     }
@@ -116,14 +118,27 @@ public final class Reply {
             last.addListener(f -> {
                 if (armedAt == requestsBegun) {
                     channel.eventLoop().schedule(() -> {
-                        if (armedAt == requestsBegun) {
-                            channel.close();
+                        if (armedAt == requestsBegun && channel.isActive()) {
+                            closeByBackend();
                         }
                     }, timeout.toNanos(), TimeUnit.NANOSECONDS);
                 }
             });
         });
         return this;
+    }
+
+    /** Closes the connection from this side, and remembers that it did. */
+    void closeByBackend() {
+        if (channel.isActive()) {
+            closedByBackend = true;
+        }
+        channel.close();
+    }
+
+    /** Whether this side closed (or reset) the connection, rather than the peer. */
+    boolean closedByBackend() {
+        return closedByBackend;
     }
 
     /** Called on the connection's loop when a new request head arrives: the connection is busy again. */

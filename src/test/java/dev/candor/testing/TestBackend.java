@@ -55,6 +55,8 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger peakOpen = new AtomicInteger();
+    private final AtomicInteger closedByPeer = new AtomicInteger();
+    private volatile boolean stopping;
     private final AtomicInteger heads = new AtomicInteger();
     private final AtomicLong bodyBytes = new AtomicLong();
     private volatile BackendScript script;
@@ -140,6 +142,15 @@ public final class TestBackend implements AutoCloseable {
         return open.get();
     }
 
+    /**
+     * Connections the other side (the proxy) closed or reset first: not by a script's
+     * {@code close()}, {@code reset()} or {@code closeWhenIdleFor}, nor by {@link #close()}. Shows who
+     * won a keep-alive race.
+     */
+    public int connectionsClosedByPeer() {
+        return closedByPeer.get();
+    }
+
     /** The most connections that were ever open at the same time. */
     public int peakOpenConnections() {
         return peakOpen.get();
@@ -171,9 +182,13 @@ public final class TestBackend implements AutoCloseable {
         }
     }
 
-    /** Closes the listening socket and every connection. */
+    /** Closes the listening socket and every connection; again is a no-op (a test may kill a backend early). */
     @Override
     public void close() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
         server.close().syncUninterruptibly();
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -194,8 +209,14 @@ public final class TestBackend implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
             connections.add(ctx.channel());
-            ctx.channel().closeFuture().addListener(f -> open.decrementAndGet());
-            reply = new Reply(ctx.channel());
+            Reply mine = new Reply(ctx.channel());
+            reply = mine;
+            ctx.channel().closeFuture().addListener(f -> {
+                open.decrementAndGet();
+                if (!mine.closedByBackend() && !stopping) {
+                    closedByPeer.incrementAndGet();
+                }
+            });
             ctx.fireChannelActive();
         }
 
@@ -206,7 +227,7 @@ public final class TestBackend implements AutoCloseable {
                     heads.incrementAndGet();
                     reply.requestBegun();
                     if (request.decoderResult().isFailure()) {
-                        ctx.close(); // the proxy sent something that is not HTTP/1.1: the test will notice
+                        reply.closeByBackend(); // the proxy sent something that is not HTTP/1.1: the test will notice
                         return;
                     }
                     head = request;
