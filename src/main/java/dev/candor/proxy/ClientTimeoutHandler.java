@@ -13,20 +13,34 @@ import java.util.concurrent.TimeUnit;
  * must arrive within {@code limits.header_read_timeout} of its first byte (or of the connection opening),
  * however slowly it trickles in; an idle keep-alive connection is closed after
  * {@code limits.client_idle_timeout}.
+ *
+ * <p>One self-rescheduling check per connection, never more than the shorter timeout apart, instead of a
+ * timer per request: a phase change is then just two field writes, and the check still fires before any
+ * deadline passes.
  */
 public final class ClientTimeoutHandler extends ChannelDuplexHandler {
     private enum Phase { HEADER, BUSY, IDLE }
 
     private final long headerNanos;
     private final long idleNanos;
+    private final long tickNanos;
     private ProxyHandler owner;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.HEADER;
-    private ScheduledFuture<?> timer;
+    private long phaseStartNanos;
+    private ScheduledFuture<?> check;
 
     public ClientTimeoutHandler(LimitsConfig limits) {
         this.headerNanos = limits.headerReadTimeout().toNanos();
         this.idleNanos = limits.clientIdleTimeout().toNanos();
+        long tick = Long.MAX_VALUE;
+        if (headerNanos > 0) {
+            tick = headerNanos;
+        }
+        if (idleNanos > 0) {
+            tick = Math.min(tick, idleNanos);
+        }
+        this.tickNanos = tick;
     }
 
     /** Set once the pipeline is built; the owner answers 408. */
@@ -41,57 +55,67 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        startHeaderDeadline();
+        enter(Phase.HEADER);
+        schedule(tickNanos);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (phase == Phase.IDLE && msg instanceof ByteBuf buf && buf.isReadable()) {
-            startHeaderDeadline(); // the first byte of the next request starts its header clock
+            enter(Phase.HEADER); // the first byte of the next request starts its header clock
         }
         ctx.fireChannelRead(msg);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        if (check != null) {
+            check.cancel(false);
+            check = null;
+        }
         ctx.fireChannelInactive();
     }
 
     void requestHeadReceived() {
-        phase = Phase.BUSY;
-        cancel();
+        enter(Phase.BUSY);
     }
 
     void awaitNextRequest() {
-        phase = Phase.IDLE;
-        cancel();
-        if (idleNanos > 0) {
-            timer = ctx.executor().schedule(() -> {
-                if (phase == Phase.IDLE) {
-                    ctx.close();
-                }
-            }, idleNanos, TimeUnit.NANOSECONDS);
+        enter(Phase.IDLE);
+    }
+
+    private void enter(Phase next) {
+        phase = next;
+        phaseStartNanos = System.nanoTime();
+    }
+
+    private void schedule(long delayNanos) {
+        if (tickNanos != Long.MAX_VALUE) {
+            check = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 
-    private void startHeaderDeadline() {
-        phase = Phase.HEADER;
-        cancel();
-        if (headerNanos > 0) {
-            timer = ctx.executor().schedule(() -> {
-                if (phase == Phase.HEADER) {
-                    owner.headerTimedOut();
-                }
-            }, headerNanos, TimeUnit.NANOSECONDS);
+    private void check() {
+        check = null;
+        if (!ctx.channel().isActive()) {
+            return;
         }
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+        long elapsed = System.nanoTime() - phaseStartNanos;
+        long limit = switch (phase) {
+            case HEADER -> headerNanos;
+            case IDLE -> idleNanos;
+            case BUSY -> 0;
+        };
+        if (limit > 0 && elapsed >= limit) {
+            if (phase == Phase.HEADER) {
+                owner.headerTimedOut();
+            } else {
+                ctx.close();
+            }
+            return;
         }
+        long remaining = limit > 0 ? limit - elapsed : tickNanos;
+        schedule(Math.min(remaining, tickNanos));
     }
 }
