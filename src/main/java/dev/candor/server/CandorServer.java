@@ -185,16 +185,13 @@ public final class CandorServer implements AutoCloseable {
         for (Channel ch : tracker.channels()) {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ProxyHandler.DRAIN));
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (tracker.count() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10); // a shutdown thread polling; never an event loop
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        boolean clean;
+        try {
+            clean = tracker.awaitNone(grace.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            clean = tracker.count() == 0;
         }
-        boolean clean = tracker.count() == 0;
         if (!clean) {
             log.warn("shutdown_grace ({}) elapsed with {} client connection(s) still busy; closing them",
                     grace, tracker.count());

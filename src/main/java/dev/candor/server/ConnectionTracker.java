@@ -40,6 +40,21 @@ final class ConnectionTracker {
         if (max > 0 && n < max) {
             acceptors.forEach(a -> a.config().setAutoRead(true));
         }
+        if (n == 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /** Blocks the calling (non-event-loop) thread until no client connection is open, or the time is up. */
+    synchronized boolean awaitNone(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        long left;
+        while (count.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return count.get() == 0;
     }
 
     int count() {
