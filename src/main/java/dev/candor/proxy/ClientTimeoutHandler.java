@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
  * however slowly it trickles in; an idle keep-alive connection is closed after
  * {@code limits.client_idle_timeout}.
  *
- * <p>One self-rescheduling check per connection, never more than the shorter timeout apart, instead of a
- * timer per request: a phase change is then just two field writes, and the check still fires before any
- * deadline passes.
+ * <p>One self-rescheduling check per connection, never more than the shortest timeout apart, instead of
+ * timers per request: a phase change is then just two field writes, and the check still fires before any
+ * deadline passes. While a request is in flight the same check enforces the upstream's
+ * {@code timeouts.response} and {@code timeouts.idle} for it.
  */
 public final class ClientTimeoutHandler extends ChannelDuplexHandler {
     private enum Phase { HEADER, BUSY, IDLE }
@@ -30,12 +31,16 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
     private long phaseStartNanos;
     private ScheduledFuture<?> check;
 
-    public ClientTimeoutHandler(LimitsConfig limits) {
+    /**
+     * @param upstreamTickNanos the shortest upstream response, per-try or idle timeout of the config
+     *                          ({@link Long#MAX_VALUE} when there is none)
+     */
+    public ClientTimeoutHandler(LimitsConfig limits, long upstreamTickNanos) {
         this.headerNanos = limits.headerReadTimeout().toNanos();
         this.idleNanos = limits.clientIdleTimeout().toNanos();
-        long tick = Long.MAX_VALUE;
+        long tick = upstreamTickNanos;
         if (headerNanos > 0) {
-            tick = headerNanos;
+            tick = Math.min(tick, headerNanos);
         }
         if (idleNanos > 0) {
             tick = Math.min(tick, idleNanos);
@@ -91,7 +96,7 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
     }
 
     private void schedule(long delayNanos) {
-        if (tickNanos != Long.MAX_VALUE) {
+        if (tickNanos != Long.MAX_VALUE && check == null) {
             check = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
@@ -101,12 +106,16 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
         if (!ctx.channel().isActive()) {
             return;
         }
-        long elapsed = System.nanoTime() - phaseStartNanos;
-        long limit = switch (phase) {
-            case HEADER -> headerNanos;
-            case IDLE -> idleNanos;
-            case BUSY -> 0;
-        };
+        long now = System.nanoTime();
+        if (phase == Phase.BUSY) {
+            long next = owner.checkExchange(now);
+            if (ctx.channel().isActive()) {
+                schedule(Math.min(next, tickNanos));
+            }
+            return;
+        }
+        long elapsed = now - phaseStartNanos;
+        long limit = phase == Phase.HEADER ? headerNanos : idleNanos;
         if (limit > 0 && elapsed >= limit) {
             if (phase == Phase.HEADER) {
                 owner.headerTimedOut();

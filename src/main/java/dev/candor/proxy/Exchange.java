@@ -34,12 +34,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request from a client, carried to an upstream and its response carried back, streaming both ways:
@@ -104,8 +102,10 @@ final class Exchange {
     private String failureDetail;
     private String limitHit;
 
-    private ScheduledFuture<?> responseTimer;
-    private ScheduledFuture<?> idleTimer;
+    /** When the response head is due ({@link System#nanoTime()}), or 0 when not waiting for one. */
+    private long responseDeadlineNanos;
+    /** Whether timeouts.idle is being enforced (from the head being sent until the response ends). */
+    private boolean idleArmed;
     private long lastActivityNanos;
 
     Exchange(ProxyHandler owner, ChannelHandlerContext ctx, ProxyContext context, HttpRequest request, String clientIp) {
@@ -335,9 +335,7 @@ final class Exchange {
             FullHttpResponse cont = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
             ctx.writeAndFlush(cont, ctx.voidPromise());
         }
-        if (idleTimer == null) {
-            startIdleTimer();
-        }
+        idleArmed = timeouts.idle().toNanos() > 0;
         if (pendingContent != null) {
             HttpContent c = pendingContent;
             pendingContent = null;
@@ -552,7 +550,7 @@ final class Exchange {
     /** The last piece of the response: give the connection back and finish once it is flushed. */
     private void endResponse(Attempt a, HttpObject last) {
         responseComplete = true;
-        cancel(idleTimer);
+        idleArmed = false;
         a.endedNanos = trace.elapsedNanos();
         leave(a);
         trace.add(TraceEvent.RESPONSE_END);
@@ -697,15 +695,12 @@ final class Exchange {
 
     private void startResponseTimer() {
         long nanos = responseTimeoutNanos();
-        if (nanos > 0 && responseTimer == null) {
-            responseTimer = ctx.executor().schedule(this::responseTimedOut, nanos, TimeUnit.NANOSECONDS);
+        if (nanos > 0 && responseDeadlineNanos == 0) {
+            responseDeadlineNanos = System.nanoTime() + nanos;
         }
     }
 
     private void responseTimedOut() {
-        if (finished || responseStarted || current == null) {
-            return;
-        }
         trace.add(TraceEvent.TIMEOUT, "response");
         long nanos = responseTimeoutNanos();
         String which = upstream.config().retries().perTryTimeout().isZero() ? "timeouts.response" : "retries.per_try_timeout";
@@ -720,30 +715,43 @@ final class Exchange {
         return perTry > 0 ? perTry : timeouts.response().toNanos();
     }
 
-    private void startIdleTimer() {
-        long nanos = timeouts.idle().toNanos();
-        if (nanos > 0) {
-            idleTimer = ctx.executor().schedule(this::idleCheck, nanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
     private void touch() {
         lastActivityNanos = System.nanoTime();
     }
 
-    /** Runs at most once per idle period and re-arms itself, so streaming costs no timer per chunk. */
-    private void idleCheck() {
+    /**
+     * Enforces timeouts.response and timeouts.idle; called by the connection's one periodic check (see
+     * {@link ClientTimeoutHandler}), so an exchange schedules no timer of its own.
+     *
+     * @return nanoseconds until the next deadline of this exchange, or {@link Long#MAX_VALUE}
+     */
+    long checkDeadlines(long now) {
         if (finished || responseComplete) {
-            return;
+            return Long.MAX_VALUE;
         }
-        long idle = timeouts.idle().toNanos();
-        long silent = System.nanoTime() - lastActivityNanos;
-        if (silent < idle || (requestComplete && !responseStarted)) {
-            // Still moving, or waiting for the response head, which timeouts.response governs.
-            long next = silent < idle ? idle - silent : idle;
-            idleTimer = ctx.executor().schedule(this::idleCheck, next, TimeUnit.NANOSECONDS);
-            return;
+        long next = Long.MAX_VALUE;
+        if (responseDeadlineNanos != 0 && !responseStarted && current != null) {
+            if (now - responseDeadlineNanos >= 0) {
+                responseDeadlineNanos = 0;
+                responseTimedOut();
+                return Long.MAX_VALUE;
+            }
+            next = responseDeadlineNanos - now;
         }
+        // Waiting for the response head is not idleness: timeouts.response governs it.
+        if (idleArmed && !(requestComplete && !responseStarted)) {
+            long idle = timeouts.idle().toNanos();
+            long silent = now - lastActivityNanos;
+            if (silent >= idle) {
+                idleTimedOut(idle);
+                return Long.MAX_VALUE;
+            }
+            next = Math.min(next, idle - silent);
+        }
+        return next;
+    }
+
+    private void idleTimedOut(long idle) {
         String limit = "no bytes for " + FailureTexts.seconds(idle) + " = timeouts.idle";
         trace.add(TraceEvent.TIMEOUT, "idle");
         if (responseStarted) {
@@ -761,19 +769,12 @@ final class Exchange {
     }
 
     private void cancelTimers() {
-        cancelResponseTimer();
-        cancel(idleTimer);
+        responseDeadlineNanos = 0;
+        idleArmed = false;
     }
 
     private void cancelResponseTimer() {
-        cancel(responseTimer);
-        responseTimer = null;
-    }
-
-    private static void cancel(ScheduledFuture<?> timer) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        responseDeadlineNanos = 0;
     }
 
     // ---- endings ------------------------------------------------------------------------------

@@ -34,6 +34,23 @@ public final class ProxyContext {
         this.failures = requireNonNull(failures, "failures");
     }
 
+    /**
+     * The shortest upstream timeout that exchanges enforce (response, per-try or idle), which bounds how
+     * far apart a connection's deadline checks may be; {@link Long#MAX_VALUE} when none is set.
+     */
+    public long shortestUpstreamTimeoutNanos() {
+        long min = Long.MAX_VALUE;
+        for (dev.candor.config.UpstreamConfig u : config.upstreams().values()) {
+            for (java.time.Duration d : java.util.List.of(u.timeouts().response(), u.timeouts().idle(),
+                    u.retries().perTryTimeout())) {
+                if (!d.isZero()) {
+                    min = Math.min(min, d.toNanos());
+                }
+            }
+        }
+        return min;
+    }
+
     public CandorConfig config() {
         return config;
     }

@@ -93,6 +93,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Enforces the in-flight exchange's deadlines; nanoseconds until its next one. */
+    long checkExchange(long now) {
+        Exchange e = exchange;
+        return e == null ? Long.MAX_VALUE : e.checkDeadlines(now);
+    }
+
     /** The exchange finished and its response is flushed. */
     void exchangeDone(Exchange done, boolean keepAlive) {
         exchange = null;

@@ -23,11 +23,13 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
     private final ProxyContext context;
     private final ConnectionTracker tracker;
     private final HttpDecoderConfig decoderConfig;
+    private final long upstreamTickNanos;
 
     DownstreamChannelInitializer(ProxyContext context, ConnectionTracker tracker) {
         this.context = context;
         this.tracker = tracker;
         LimitsConfig limits = context.config().limits();
+        this.upstreamTickNanos = context.shortestUpstreamTimeoutNanos();
         this.decoderConfig = new HttpDecoderConfig()
                 .setMaxInitialLineLength((int) Math.min(Integer.MAX_VALUE - REQUEST_LINE_SLACK, limits.maxUriLength()) + REQUEST_LINE_SLACK)
                 .setMaxHeaderSize((int) Math.min(Integer.MAX_VALUE, limits.maxHeaderSize()))
@@ -40,7 +42,7 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
     @Override
     protected void initChannel(SocketChannel ch) {
         tracker.opened(ch);
-        ClientTimeoutHandler timeouts = new ClientTimeoutHandler(context.config().limits());
+        ClientTimeoutHandler timeouts = new ClientTimeoutHandler(context.config().limits(), upstreamTickNanos);
         ProxyHandler proxy = new ProxyHandler(context, timeouts);
         timeouts.owner(proxy);
         ch.pipeline()
