@@ -343,7 +343,7 @@ final class Exchange {
         } else if (!requestComplete) {
             ctx.read();
         } else if (!responseStarted) {
-            startResponseTimer();
+            armResponseDeadline();
         }
     }
 
@@ -402,7 +402,7 @@ final class Exchange {
             up.writeAndFlush(content, up.voidPromise());
             trace.add(TraceEvent.REQUEST_BODY_SENT);
             if (!responseStarted) {
-                startResponseTimer();
+                armResponseDeadline();
             }
             return;
         }
@@ -470,7 +470,7 @@ final class Exchange {
             skippingInformational = true;
             return;
         }
-        cancelResponseTimer();
+        clearResponseDeadline();
         a.firstByteNanos = trace.elapsedNanos();
         a.status = code;
         trace.add(TraceEvent.RESPONSE_HEADERS, response.status().codeAsText().toString());
@@ -628,7 +628,7 @@ final class Exchange {
         a.cause = cause;
         a.detail = detail;
         a.endedNanos = trace.elapsedNanos();
-        cancelResponseTimer();
+        clearResponseDeadline();
         leave(a);
         UpstreamConnection c = a.takeConnection();
         if (c != null) {
@@ -685,7 +685,7 @@ final class Exchange {
         }
         trace.add(TraceEvent.CLIENT_CLOSED);
         finished = true;
-        cancelTimers();
+        clearDeadlines();
         releasePending();
         discardCurrentConnection();
         record();
@@ -693,7 +693,7 @@ final class Exchange {
 
     // ---- timeouts -----------------------------------------------------------------------------
 
-    private void startResponseTimer() {
+    private void armResponseDeadline() {
         long nanos = responseTimeoutNanos();
         if (nanos > 0 && responseDeadlineNanos == 0) {
             responseDeadlineNanos = System.nanoTime() + nanos;
@@ -768,12 +768,12 @@ final class Exchange {
         }
     }
 
-    private void cancelTimers() {
+    private void clearDeadlines() {
         responseDeadlineNanos = 0;
         idleArmed = false;
     }
 
-    private void cancelResponseTimer() {
+    private void clearResponseDeadline() {
         responseDeadlineNanos = 0;
     }
 
@@ -801,7 +801,7 @@ final class Exchange {
         failureDetail = detail;
         limitHit = limit;
         status = replyStatus.code();
-        cancelTimers();
+        clearDeadlines();
         releasePending();
         discardCurrentConnection();
         if ((!requestComplete && requestHasBody) || !clientKeepAlive || context.isDraining()) {
@@ -836,7 +836,7 @@ final class Exchange {
             judge(current, cause, false);
         }
         trace.add(TraceEvent.RESPONSE_CUT);
-        cancelTimers();
+        clearDeadlines();
         releasePending();
         discardCurrentConnection();
         record();
@@ -850,7 +850,7 @@ final class Exchange {
             return;
         }
         finished = true;
-        cancelTimers();
+        clearDeadlines();
         record();
         owner.exchangeDone(this, !closeClient);
     }
