@@ -39,6 +39,12 @@ public final class ConnectionPools implements AutoCloseable {
         return pool == null ? 0 : pool.openConnections();
     }
 
+    /** The most connections (busy, idle or connecting) that were ever open to the endpoint at once. */
+    public int peakOpenConnections(Endpoint endpoint) {
+        EndpointPool pool = pools.get(endpoint);
+        return pool == null ? 0 : pool.peakOpenConnections();
+    }
+
     /** Idle pooled connections to the endpoint. */
     public int idleConnections(Endpoint endpoint) {
         EndpointPool pool = pools.get(endpoint);

@@ -30,6 +30,7 @@ final class EndpointPool {
     private final int connectTimeoutMillis;
     private final InetSocketAddress remote;
     private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger peakOpen = new AtomicInteger();
     private final ConcurrentHashMap<EventLoop, LoopSlot> slots = new ConcurrentHashMap<>();
     private final KeepAliveParity parity;
     private volatile boolean closed;
@@ -57,6 +58,10 @@ final class EndpointPool {
 
     int openConnections() {
         return open.get();
+    }
+
+    int peakOpenConnections() {
+        return peakOpen.get();
     }
 
     int idleConnections() {
@@ -104,7 +109,7 @@ final class EndpointPool {
 
     private boolean tryReserve() {
         if (maxConnections <= 0) {
-            open.incrementAndGet();
+            peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
             return true;
         }
         while (true) {
@@ -113,6 +118,7 @@ final class EndpointPool {
                 return false;
             }
             if (open.compareAndSet(n, n + 1)) {
+                peakOpen.accumulateAndGet(n + 1, Math::max);
                 return true;
             }
         }

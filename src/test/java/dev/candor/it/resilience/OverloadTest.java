@@ -91,7 +91,11 @@ class OverloadTest {
         assertThat(limited).isEqualTo(refused.size());
         assertThat(ok).as("the two held and the ones that waited").isEqualTo(MAX_CONNECTIONS + waiting);
         assertThat(slow.requests()).hasSize(ok);
-        assertThat(slow.peakOpenConnections()).as("pool.max_connections held throughout").isLessThanOrEqualTo(MAX_CONNECTIONS);
+        // Candor's own count is the bound: when a connection is closed to free a slot for a request waiting
+        // on another event loop, the backend may accept the new connection before it reads the old one's
+        // FIN, so its own count can briefly show one more.
+        assertThat(proxy.server().pools().peakOpenConnections(proxy.endpoint(slow.port())))
+                .as("pool.max_connections held throughout").isEqualTo(MAX_CONNECTIONS);
         List<AccessLogEntry> all = proxy.awaitEntries(FLOOD);
         assertThat(all).hasSize(FLOOD);
         assertThat(all).filteredOn(e -> e.status() == 200).hasSize(ok);
@@ -107,6 +111,6 @@ class OverloadTest {
         assertThat(slow.requests()).filteredOn(r -> r.uri().startsWith("/after-")).extracting(RecordedRequest::connection)
                 .as("backend connections used by ten sequential requests").containsOnly(
                         slow.requests().get(slow.requests().size() - 1).connection());
-        assertThat(slow.peakOpenConnections()).isLessThanOrEqualTo(MAX_CONNECTIONS);
+        assertThat(proxy.server().pools().peakOpenConnections(proxy.endpoint(slow.port()))).isEqualTo(MAX_CONNECTIONS);
     }
 }
