@@ -69,13 +69,16 @@ final class AsyncAccessLog implements AccessLog {
                 .addAttribute("additivity", false)
                 .add(builder.newAppenderRef(APPENDER_NAME)));
         builder.add(builder.newRootLogger(Level.OFF));
+        builder.addComponent(builder.newComponent("AsyncWaitStrategyFactory")
+                .addAttribute("class", AccessLogWaitStrategy.class.getName()));
 
         LoggerContext context = new LoggerContext(name);
         Configuration configuration = builder.build(false);
         context.start(configuration);
         Appender started = configuration.getAppender(APPENDER_NAME);
         if (!(configuration.getLoggerConfig(LOGGER_NAME) instanceof AsyncLoggerConfig logger)
-                || started == null || !started.isStarted()) {
+                || started == null || !started.isStarted()
+                || !(configuration.getAsyncWaitStrategyFactory() instanceof AccessLogWaitStrategy)) {
             context.stop(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             throw new IllegalStateException("Log4j2 did not start the access-log writer " + name);
         }
