@@ -132,7 +132,6 @@ final class EndpointPool {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.AUTO_READ, false)
                 .handler(initializer);
         ChannelFuture connected = bootstrap.connect(remote);
         Channel channel = connected.channel();
@@ -156,9 +155,6 @@ final class EndpointPool {
             slot.idleCount.decrementAndGet();
             c.idle = false;
             if (c.channel().isActive()) {
-                // While idle the connection reads so that a FIN or RST is noticed at once; in use, the
-                // exchange drives reads to apply backpressure.
-                c.channel().config().setAutoRead(false);
                 return c;
             }
         }
@@ -191,6 +187,8 @@ final class EndpointPool {
         c.idle = true;
         slot.idle.addFirst(c);
         slot.idleCount.incrementAndGet();
+        // Connections always read, so a FIN or RST on an idle one is noticed at once; an exchange only
+        // pauses reading while its client cannot keep up.
         channel.config().setAutoRead(true);
         long idleNanos = parity.effectiveIdleNanos();
         long due = System.nanoTime() + idleNanos;

@@ -85,7 +85,6 @@ public final class HealthProbe {
                     .set(HttpHeaderNames.USER_AGENT, "candor-health-check")
                     .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ch.writeAndFlush(request);
-            ch.read();
         });
         return promise;
     }
@@ -132,9 +131,6 @@ public final class HealthProbe {
 
         @Override
         public void onUpstreamReadComplete() {
-            if (!promise.isDone()) {
-                ch.read();
-            }
         }
 
         @Override

@@ -175,7 +175,7 @@ final class Exchange {
             // The decoder has the (empty) end of this request right behind its head: take it first, so
             // head and end reach the upstream in one write.
             awaitingBodyEnd = true;
-            ctx.read();
+            owner.resumeReading();
         }
     }
 
@@ -305,9 +305,6 @@ final class Exchange {
         }
         up.flush();
         head.addListener(w -> onHeadWritten(a, (ChannelFuture) w));
-        if (a.connection != null) {
-            up.read();
-        }
     }
 
     private void connectFailed(Attempt a, Cause cause) {
@@ -340,8 +337,9 @@ final class Exchange {
             HttpContent c = pendingContent;
             pendingContent = null;
             forwardContent(c);
-        } else if (!requestComplete) {
-            ctx.read();
+        }
+        if (!requestComplete) {
+            owner.resumeReading(); // the body chunks that waited for the connection, then the rest
         } else if (!responseStarted) {
             armResponseDeadline();
         }
@@ -407,10 +405,8 @@ final class Exchange {
             return;
         }
         up.writeAndFlush(content, up.voidPromise());
-        if (up.isWritable()) {
-            ctx.read();
-        } else {
-            downstreamReadPaused = true;
+        if (!up.isWritable()) {
+            downstreamReadPaused = true; // the client's next chunks wait in the handler's inbox
         }
     }
 
@@ -423,7 +419,7 @@ final class Exchange {
     void onUpstreamWritabilityChanged(Attempt a, boolean writable) {
         if (a == current && writable && downstreamReadPaused && !finished) {
             downstreamReadPaused = false;
-            ctx.read();
+            owner.resumeReading();
         }
     }
 
@@ -431,7 +427,7 @@ final class Exchange {
     void onDownstreamWritable() {
         if (upstreamReadPaused && current != null && current.connection != null && !finished) {
             upstreamReadPaused = false;
-            current.connection.channel().read();
+            current.connection.channel().config().setAutoRead(true);
         }
     }
 
@@ -545,6 +541,14 @@ final class Exchange {
             return;
         }
         ctx.write(content, ctx.voidPromise());
+        if (!ctx.channel().isWritable() && !upstreamReadPaused && a.connection != null) {
+            // The client takes the body slower than the upstream sends it: stop reading the upstream
+            // (after the chunk being decoded) until the client connection drains.
+            // Pause before flushing: the flush may drain the client connection at once and resume us.
+            upstreamReadPaused = true;
+            a.connection.channel().config().setAutoRead(false);
+            ctx.flush();
+        }
     }
 
     /** The last piece of the response: give the connection back and finish once it is flushed. */
@@ -570,14 +574,6 @@ final class Exchange {
             return;
         }
         ctx.flush();
-        if (a.connection == null) {
-            return;
-        }
-        if (ctx.channel().isWritable()) {
-            a.connection.channel().read();
-        } else {
-            upstreamReadPaused = true;
-        }
     }
 
     void onUpstreamClosed(Attempt a) {

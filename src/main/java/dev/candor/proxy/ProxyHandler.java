@@ -18,13 +18,19 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * The last handler of a client connection, after the HTTP codec and flow control: turns each request
- * into an {@link Exchange}, one at a time (pipelined requests wait their turn, in order), and keeps the
- * connection alive between them. Reads are explicit ({@code AUTO_READ} is off), so nothing is read from
- * the client that the upstream cannot take yet.
+ * The last handler of a client connection, after the HTTP codec: turns each request into an
+ * {@link Exchange}, one at a time (pipelined requests wait their turn, in order), and keeps the
+ * connection alive between them.
+ *
+ * <p>Reading: the connection reads on its own ({@code AUTO_READ}) as long as every message it decodes
+ * can be handed on at once, which is the steady state of a keep-alive connection and costs no system
+ * call to re-arm. A message that cannot be taken yet (a body chunk while the upstream is connecting or
+ * cannot keep up, or the next pipelined request) is held in an inbox and reading stops until the inbox
+ * is empty again, so what Candor holds for a client is bounded by one read.
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** Fired into the pipeline when the server starts draining. */
@@ -36,6 +42,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private Exchange exchange;
     private boolean discardingBody;
     private String clientIp;
+    /** Decoded messages not handed on yet, oldest first; reading is paused while any wait. */
+    private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
+    private boolean delivering;
 
     public ProxyHandler(ProxyContext context, ClientTimeoutHandler timeouts) {
         this.context = context;
@@ -52,19 +61,54 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         SocketAddress remote = ctx.channel().remoteAddress();
         clientIp = remote instanceof InetSocketAddress isa && isa.getAddress() != null
                 ? isa.getAddress().getHostAddress() : String.valueOf(remote);
-        ctx.read();
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest request) {
-            if (exchange != null) {
-                // Cannot happen with flow control in front; refuse to interleave two exchanges.
-                ReferenceCountUtil.release(msg);
-                ctx.close();
-                return;
+        if (inbox.isEmpty() && canTake(msg)) {
+            deliver(msg);
+        } else {
+            inbox.addLast(msg);
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * Hands on what the inbox holds as far as the exchange (or the next request) can take it, then reads
+     * on if nothing is left waiting. Called when whatever blocked the oldest message may have cleared.
+     */
+    void resumeReading() {
+        if (delivering) {
+            return; // the loop below is already running further up the stack
+        }
+        delivering = true;
+        try {
+            Object next;
+            while ((next = inbox.peekFirst()) != null && canTake(next) && ctx.channel().isActive()) {
+                deliver(inbox.pollFirst());
             }
+        } finally {
+            delivering = false;
+        }
+        if (inbox.isEmpty() && ctx.channel().isActive()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Whether {@code msg} can be handed on now. */
+    private boolean canTake(Object msg) {
+        if (msg instanceof HttpRequest) {
+            return exchange == null && !discardingBody;
+        }
+        if (exchange != null) {
+            return exchange.wantsRequestBody();
+        }
+        return true; // a body being discarded, or a stray piece: handled at once
+    }
+
+    private void deliver(Object msg) {
+        if (msg instanceof HttpRequest request) {
             timeouts.requestHeadReceived();
             if (request.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
@@ -82,8 +126,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 if (content instanceof LastHttpContent) {
                     discardingBody = false;
                     awaitNextRequest();
-                } else {
-                    ctx.read();
                 }
             } else {
                 content.release();
@@ -109,7 +151,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             // Answered before its (empty) body end was read: consume that, then serve the next request.
             discardingBody = true;
-            ctx.read();
+            resumeReading();
         }
     }
 
@@ -120,7 +162,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void awaitNextRequest() {
         timeouts.awaitNextRequest();
-        ctx.read();
+        resumeReading();
     }
 
     /** Answers a request whose head could not be parsed: no exchange, and the connection closes. */
@@ -150,17 +192,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        // At the end of a read cycle the flow-control handler forgets a read() it could not satisfy yet
-        // (Netty 4.2); ask again whenever more is wanted, or a request body stalls half-way.
-        boolean wanted = exchange != null ? exchange.wantsRequestBody() : discardingBody;
-        if (wanted) {
-            ctx.read();
-        }
-        ctx.fireChannelReadComplete();
-    }
-
-    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (exchange != null && ctx.channel().isWritable()) {
             exchange.onDownstreamWritable();
@@ -181,12 +212,25 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        releaseInbox();
         Exchange e = exchange;
         exchange = null;
         if (e != null) {
             e.onClientClosed();
         }
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseInbox();
+    }
+
+    private void releaseInbox() {
+        Object msg;
+        while ((msg = inbox.pollFirst()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
     }
 
     @Override

@@ -95,7 +95,6 @@ public final class CandorServer implements AutoCloseable {
                         .channel(transport.serverChannel())
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(initializer);
                 InetSocketAddress address = new InetSocketAddress(listener.address().host(), listener.address().port());

@@ -9,11 +9,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
 
 /**
  * Builds a client connection's pipeline, in order: client deadlines (on raw bytes) → HTTP/1.1 codec →
- * flow control (one message per explicit read) → the proxy handler.
+ * the proxy handler (which also decides when to read).
  */
 @ChannelHandler.Sharable
 final class DownstreamChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -48,7 +47,6 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
         ch.pipeline()
                 .addLast("client-timeouts", timeouts)
                 .addLast("http", new HttpServerCodec(decoderConfig.clone()))
-                .addLast("flow-control", new FlowControlHandler())
                 .addLast("proxy", proxy);
     }
 }
