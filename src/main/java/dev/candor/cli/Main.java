@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "A reverse proxy and load balancer for HTTP that explains every error it returns.",
-        subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, VersionCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, VersionCommand.class,
+                SelfTestCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

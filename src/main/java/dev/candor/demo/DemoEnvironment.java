@@ -88,6 +88,39 @@ public final class DemoEnvironment implements AutoCloseable {
                 upstreams);
     }
 
+    /**
+     * The same proxy config as YAML text, as an operator would write it, with the access log going to
+     * {@code accessLog} (a path, {@code stdout} or {@code off}).
+     */
+    public String yaml(HostPort listen, String accessLog) {
+        StringBuilder y = new StringBuilder();
+        y.append("listeners:\n  - address: \"").append(listen).append("\"\n");
+        y.append("access_log: ").append(accessLog.equals("off") ? "off" : "{ path: \"" + accessLog + "\" }").append('\n');
+        y.append("errors: { expose: details }\n");
+        y.append("shutdown_grace: 5s\n");
+        CandorConfig c = config(listen);
+        y.append("routes:\n");
+        for (RouteConfig r : c.routes()) {
+            y.append("  - name: ").append(r.name()).append('\n');
+            if (r.match().pathPrefix() != null) {
+                y.append("    match: { path_prefix: \"").append(r.match().pathPrefix()).append("\" }\n");
+            }
+            y.append("    upstream: ").append(r.upstream()).append('\n');
+        }
+        y.append("upstreams:\n");
+        for (UpstreamConfig u : c.upstreams().values()) {
+            TimeoutsConfig t = u.timeouts();
+            y.append("  ").append(u.name()).append(":\n");
+            y.append("    endpoints:\n");
+            for (EndpointConfig e : u.endpoints()) {
+                y.append("      - address: \"").append(e.address()).append("\"\n");
+            }
+            y.append("    timeouts: { connect: ").append(t.connect().toMillis()).append("ms, response: ")
+                    .append(t.response().toMillis()).append("ms, idle: ").append(t.idle().toMillis()).append("ms }\n");
+        }
+        return y.toString();
+    }
+
     private static void addUpstream(Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes, String name, int port) {
         TimeoutsConfig timeouts = new TimeoutsConfig(Duration.ofSeconds(2), DEMO_RESPONSE_TIMEOUT, Duration.ofSeconds(5));
         upstreams.put(name, new UpstreamConfig(name,

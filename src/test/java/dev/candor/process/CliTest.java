@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The command line as an operator meets it (SPEC section 1): exit statuses and messages of {@code check},
- * {@code run} and {@code version}. Main calls System.exit, so each case runs in its own JVM.
+ * {@code run}, {@code version} and the hidden {@code selftest}. Main calls System.exit, so each case runs in its own JVM.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CliTest {
@@ -97,6 +97,25 @@ class CliTest {
 
         assertThat(status).as(candor.diagnostics()).isZero();
         assertThat(candor.stdout()).startsWith("candor ");
+    }
+
+    @Test
+    void selftestProxiesThroughARealListenerAndExitsZero() throws Exception {
+        int status = exitOf("selftest");
+
+        assertThat(status).as(candor.diagnostics()).isZero();
+        assertThat(candor.stderr()).contains("candor selftest: ok, 4 requests answered as expected");
+    }
+
+    @Test
+    void theDemoConfigRenderedAsYamlIsValidAndChecksClean() throws Exception {
+        // selftest parses this YAML; check proves an operator could run it as a file too
+        try (dev.candor.demo.DemoEnvironment demo = dev.candor.demo.DemoEnvironment.start()) {
+            Path file = Files.writeString(dir.resolve("demo.yaml"),
+                    demo.yaml(new dev.candor.config.HostPort("127.0.0.1", Ports.freePort()), "off"));
+            int status = exitOf("check", "-c", file.toString());
+            assertThat(status).as(candor.diagnostics()).isZero();
+        }
     }
 
     private int exitOf(String... args) throws Exception {
