@@ -95,6 +95,7 @@ final class Exchange {
     private boolean skippingInformational;
     private boolean downstreamReadPaused;
     private boolean upstreamReadPaused;
+    private boolean requestFlushPending;
 
     private int status;
     private Integer upstreamStatus;
@@ -404,9 +405,26 @@ final class Exchange {
             }
             return;
         }
-        up.writeAndFlush(content, up.voidPromise());
-        if (!up.isWritable()) {
+        // Flushed at the end of the client's read cycle (flushRequestBody), so the chunks of one read
+        // leave in one system call; at once when the upstream connection is full.
+        up.write(content, up.voidPromise());
+        if (up.isWritable()) {
+            requestFlushPending = true;
+        } else {
+            // Pause before flushing: the flush may drain the connection at once and resume us.
+            requestFlushPending = false;
             downstreamReadPaused = true; // the client's next chunks wait in the handler's inbox
+            up.flush();
+        }
+    }
+
+    /** Sends the body chunks written since the last flush; called when a read cycle of the client ends. */
+    void flushRequestBody() {
+        if (requestFlushPending) {
+            requestFlushPending = false;
+            if (current != null && current.connection != null) {
+                current.connection.channel().flush();
+            }
         }
     }
 

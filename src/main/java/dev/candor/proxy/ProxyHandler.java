@@ -91,6 +91,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } finally {
             delivering = false;
         }
+        if (exchange != null) {
+            exchange.flushRequestBody();
+        }
         if (inbox.isEmpty() && ctx.channel().isActive()) {
             ctx.channel().config().setAutoRead(true);
         }
@@ -189,6 +192,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 null, false, status.code(), reply.content().readableBytes(), null, null, List.of(), 0, null, cause,
                 reason, null));
         ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.flushRequestBody();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
