@@ -19,7 +19,7 @@
 #     Candor's hot paths during the first 10-15 s on one CPU)
 #   PROXY_CPUS [1]  CANDOR_CPUS [$PROXY_CPUS]  WRK_CPUS [0]
 #   BACKEND_CPUS [2 with 3+ CPUs, else $WRK_CPUS]
-#   CASES ["small medium close large idle upload"]
+#   CASES ["small medium close large idle upload startup"]
 #   IDLE_CONNECTIONS [5000]  UPLOAD_SIZE [1G, as understood by truncate -s]
 #   PORT_BASE [28080]: the listeners use PORT_BASE .. PORT_BASE+4, all on 127.0.0.1
 #   KEEP_TMP [0]: 1 keeps the temp dir (configs, raw wrk output, logs) for inspection
@@ -39,7 +39,7 @@ CONNECTIONS="${CONNECTIONS:-50}"
 PROXY_CPUS="${PROXY_CPUS:-1}"
 CANDOR_CPUS="${CANDOR_CPUS:-$PROXY_CPUS}"
 WRK_CPUS="${WRK_CPUS:-0}"
-CASES="${CASES:-small medium close large idle upload}"
+CASES="${CASES:-small medium close large idle upload startup}"
 IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-5000}"
 UPLOAD_SIZE="${UPLOAD_SIZE:-1G}"
 PORT_BASE="${PORT_BASE:-28080}"
@@ -768,6 +768,39 @@ upload_case() {
   rm -f "$file" "$warmfile"
 }
 
+# start-up: from launching the proxy to its first proxied 200, polled every 10 ms; a fresh process per
+# round (Candor through its launcher, with the class-data archive it keeps under target/)
+startup_case() {
+  local target round t0 t1 ok i
+  # one unmeasured start first: after a build, the launcher records its class-data archive then
+  start_proxy candor
+  stop candor
+  for round in $(seq 1 "$ROUNDS"); do
+    wait_quiet
+    for target in "${PROXIES[@]}"; do
+      t0=$(date +%s%N)
+      case "$target" in
+        candor) start candor "$CANDOR_CPUS" "$root/candor" run -c "$tmp/candor.yaml" ;;
+        nginx) start nginx "$PROXY_CPUS" nginx -c "$tmp/nginx-proxy.conf" -p "$tmp/nginx-proxy" ;;
+        haproxy) start haproxy "$PROXY_CPUS" haproxy -db -f "$tmp/haproxy.cfg" ;;
+      esac
+      ok=0
+      for i in $(seq 1 3000); do   # at most 30 s
+        if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$(port_of "$target")/100b" || true)" = 200 ]; then
+          ok=1; break
+        fi
+        kill -0 "${pid_of[$target]}" 2>/dev/null || break
+        sleep 0.01
+      done
+      t1=$(date +%s%N)
+      printf 'startup\t%s\t%s\t%s\t%s\n' "$target" "$round" "$(( (t1 - t0) / 1000000 ))" "$ok" >>"$results"
+      log "startup round $round $target: $(( (t1 - t0) / 1000000 )) ms to the first proxied 200$([ $ok = 1 ] || echo ' (never answered)')"
+      stop "$target"
+      rm -f "$(access_log_of "$target")"
+    done
+  done
+}
+
 # direct upload goes to the drain server, which wait_ready cannot probe with GET /100b
 port_of_upload_ready() {
   local i
@@ -817,7 +850,8 @@ for case in $CASES; do
     large) http_case large /1m ;;
     idle) idle_case ;;
     upload) upload_case ;;
-    *) die "unknown case '$case' (small medium close large idle upload)" ;;
+    startup) startup_case ;;
+    *) die "unknown case '$case' (small medium close large idle upload startup)" ;;
   esac
 done
 
@@ -835,7 +869,7 @@ from collections import defaultdict
 results, facts, load_start, load_end, elapsed, noise_limit = sys.argv[1:]
 noise_limit = int(noise_limit)
 retried = noisy = 0
-http, rss, logs, idle, upload = defaultdict(list), {}, {}, defaultdict(list), defaultdict(list)
+http, rss, logs, idle, upload, startup = defaultdict(list), {}, {}, defaultdict(list), defaultdict(list), defaultdict(list)
 for line in open(results):
     f = line.rstrip("\n").split("\t")
     if f[0] == "http":
@@ -850,6 +884,8 @@ for line in open(results):
     elif f[0] == "idle":
         idle[f[1]].append(dict(open=int(f[3] or 0), failed=int(f[4] or 0), alive=int(f[5] or 0), est=int(f[6]),
                                base=int(f[7]), held=int(f[8]), hb=int(f[9] or 0), hh=int(f[10] or 0)))
+    elif f[0] == "startup":
+        startup[f[1]].append(dict(ms=int(f[3]), ok=f[4] == "1"))
     elif f[0] == "upload":
         upload[f[1]].append(dict(code=f[3], secs=float(f[4]), got=int(f[5]), size=int(f[6])))
 
@@ -950,6 +986,19 @@ if upload:
             ratio(thr[t], thr["nginx"]) if t != "direct" else "—",
             ratio(thr[t], thr["direct"]) if t != "direct" else "1.00×",
             mib(rss.get(("upload", t), 0)) if t != "direct" else "(backend)", len(rows) - len(ok)))
+    out.append("")
+
+if startup:
+    out.append("### Start-up to the first proxied request\n")
+    out.append("From launching the proxy (Candor through `./candor run`, JVM start included) to its first `200` "
+               "for `GET /100b` through to the backend, polled every 10 ms; a fresh process each round.\n")
+    out.append("| target | median | every round | never answered |")
+    out.append("|---|---:|---|---:|")
+    for t in ("candor", "nginx", "haproxy"):
+        rows = startup.get(t, [])
+        if rows:
+            out.append("| %s | %d ms | %s | %d |" % (t, med([r["ms"] for r in rows]),
+                       " / ".join("%d ms" % r["ms"] for r in rows), sum(1 for r in rows if not r["ok"])))
     out.append("")
 
 if raw:
