@@ -529,7 +529,8 @@ start_backends() {
   wait_ready backend "$BACKEND_PORT"
 }
 
-start_proxy() {
+# launch_proxy NAME: starts a proxy pinned, without waiting for it
+launch_proxy() {
   case "$1" in
     candor) start candor "$CANDOR_CPUS" "$root/candor" run -c "$tmp/candor.yaml" ;;
     nginx) start nginx "$PROXY_CPUS" nginx -c "$tmp/nginx-proxy.conf" -p "$tmp/nginx-proxy" ;;
@@ -537,6 +538,10 @@ start_proxy() {
       # `log stdout` goes to this process's stdout, which start() sends to logs/haproxy.out
       start haproxy "$PROXY_CPUS" haproxy -db -f "$tmp/haproxy.cfg" ;;
   esac
+}
+
+start_proxy() {
+  launch_proxy "$1"
   wait_ready "$1" "$(port_of "$1")"
 }
 
@@ -779,11 +784,7 @@ startup_case() {
     wait_quiet
     for target in "${PROXIES[@]}"; do
       t0=$(date +%s%N)
-      case "$target" in
-        candor) start candor "$CANDOR_CPUS" "$root/candor" run -c "$tmp/candor.yaml" ;;
-        nginx) start nginx "$PROXY_CPUS" nginx -c "$tmp/nginx-proxy.conf" -p "$tmp/nginx-proxy" ;;
-        haproxy) start haproxy "$PROXY_CPUS" haproxy -db -f "$tmp/haproxy.cfg" ;;
-      esac
+      launch_proxy "$target"
       ok=0
       for i in $(seq 1 3000); do   # at most 30 s
         if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$(port_of "$target")/100b" || true)" = 200 ]; then

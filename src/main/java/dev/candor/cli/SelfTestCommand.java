@@ -34,12 +34,16 @@ import java.util.concurrent.Callable;
 final class SelfTestCommand implements Callable<Integer> {
     private static final int TIMEOUT_MILLIS = 10_000;
 
-    /** Path and the status the proxy must answer with, in order, on one keep-alive connection. */
-    private static final List<Object[]> CHECKS = List.of(
-            new Object[] {"/healthy", 200},
-            new Object[] {"/healthy", 200},
-            new Object[] {"/refused", 502},
-            new Object[] {"/invalid", 502});
+    /** A path and the status the proxy must answer it with. */
+    private record Check(String path, int status) {
+    }
+
+    /** Sent in order on one keep-alive connection. */
+    private static final List<Check> CHECKS = List.of(
+            new Check("/healthy", 200),
+            new Check("/healthy", 200),
+            new Check("/refused", 502),
+            new Check("/invalid", 502));
 
     @Override
     public Integer call() throws Exception {
@@ -62,10 +66,10 @@ final class SelfTestCommand implements Callable<Integer> {
                 try (Socket socket = new Socket()) {
                     socket.connect(address, TIMEOUT_MILLIS);
                     socket.setSoTimeout(TIMEOUT_MILLIS);
-                    for (Object[] check : CHECKS) {
-                        int status = exchange(socket, (String) check[0]);
-                        if (status != (int) check[1]) {
-                            wrong.add("GET " + check[0] + " answered " + status + ", expected " + check[1]);
+                    for (Check check : CHECKS) {
+                        int status = exchange(socket, check.path());
+                        if (status != check.status()) {
+                            wrong.add("GET " + check.path() + " answered " + status + ", expected " + check.status());
                         }
                     }
                 }

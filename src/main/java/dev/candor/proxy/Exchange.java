@@ -103,11 +103,7 @@ final class Exchange {
     private String failureDetail;
     private String limitHit;
 
-    /** When the response head is due ({@link System#nanoTime()}), or 0 when not waiting for one. */
-    private long responseDeadlineNanos;
-    /** Whether timeouts.idle is being enforced (from the head being sent until the response ends). */
-    private boolean idleArmed;
-    private long lastActivityNanos;
+    private final ExchangeDeadlines deadlines = new ExchangeDeadlines();
 
     Exchange(ProxyHandler owner, ChannelHandlerContext ctx, ProxyContext context, HttpRequest request, String clientIp) {
         this.owner = owner;
@@ -333,7 +329,8 @@ final class Exchange {
             FullHttpResponse cont = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
             ctx.writeAndFlush(cont, ctx.voidPromise());
         }
-        idleArmed = timeouts.idle().toNanos() > 0;
+        // timeouts.idle holds from the head being sent until the response ends
+        deadlines.enforceIdle(timeouts.idle().toNanos(), System.nanoTime());
         if (pendingContent != null) {
             HttpContent c = pendingContent;
             pendingContent = null;
@@ -484,7 +481,7 @@ final class Exchange {
             skippingInformational = true;
             return;
         }
-        clearResponseDeadline();
+        deadlines.responseArrived();
         a.firstByteNanos = trace.elapsedNanos();
         a.status = code;
         trace.add(TraceEvent.RESPONSE_HEADERS, response.status().codeAsText().toString());
@@ -572,7 +569,7 @@ final class Exchange {
     /** The last piece of the response: give the connection back and finish once it is flushed. */
     private void endResponse(Attempt a, HttpObject last) {
         responseComplete = true;
-        idleArmed = false;
+        deadlines.clear();
         a.endedNanos = trace.elapsedNanos();
         leave(a);
         trace.add(TraceEvent.RESPONSE_END);
@@ -642,7 +639,7 @@ final class Exchange {
         a.cause = cause;
         a.detail = detail;
         a.endedNanos = trace.elapsedNanos();
-        clearResponseDeadline();
+        deadlines.responseArrived();
         leave(a);
         UpstreamConnection c = a.takeConnection();
         if (c != null) {
@@ -699,7 +696,7 @@ final class Exchange {
         }
         trace.add(TraceEvent.CLIENT_CLOSED);
         finished = true;
-        clearDeadlines();
+        deadlines.clear();
         releasePending();
         discardCurrentConnection();
         record();
@@ -708,10 +705,7 @@ final class Exchange {
     // ---- timeouts -----------------------------------------------------------------------------
 
     private void armResponseDeadline() {
-        long nanos = responseTimeoutNanos();
-        if (nanos > 0 && responseDeadlineNanos == 0) {
-            responseDeadlineNanos = System.nanoTime() + nanos;
-        }
+        deadlines.awaitResponse(responseTimeoutNanos(), System.nanoTime());
     }
 
     private void responseTimedOut() {
@@ -730,7 +724,7 @@ final class Exchange {
     }
 
     private void touch() {
-        lastActivityNanos = System.nanoTime();
+        deadlines.activity(System.nanoTime());
     }
 
     /**
@@ -743,26 +737,15 @@ final class Exchange {
         if (finished || responseComplete) {
             return Long.MAX_VALUE;
         }
-        long next = Long.MAX_VALUE;
-        if (responseDeadlineNanos != 0 && !responseStarted && current != null) {
-            if (now - responseDeadlineNanos >= 0) {
-                responseDeadlineNanos = 0;
-                responseTimedOut();
-                return Long.MAX_VALUE;
+        boolean awaitingHead = requestComplete && !responseStarted;
+        switch (deadlines.expired(now, awaitingHead)) {
+            case RESPONSE -> responseTimedOut();
+            case IDLE -> idleTimedOut(deadlines.idleNanos());
+            case NONE -> {
+                return deadlines.nanosUntilNext(now, awaitingHead);
             }
-            next = responseDeadlineNanos - now;
         }
-        // Waiting for the response head is not idleness: timeouts.response governs it.
-        if (idleArmed && !(requestComplete && !responseStarted)) {
-            long idle = timeouts.idle().toNanos();
-            long silent = now - lastActivityNanos;
-            if (silent >= idle) {
-                idleTimedOut(idle);
-                return Long.MAX_VALUE;
-            }
-            next = Math.min(next, idle - silent);
-        }
-        return next;
+        return Long.MAX_VALUE;
     }
 
     private void idleTimedOut(long idle) {
@@ -780,15 +763,6 @@ final class Exchange {
             closeClient = true;
             clientFault(HttpResponseStatus.REQUEST_TIMEOUT, "request body stalled for " + FailureTexts.millis(idle) + " (timeouts.idle)");
         }
-    }
-
-    private void clearDeadlines() {
-        responseDeadlineNanos = 0;
-        idleArmed = false;
-    }
-
-    private void clearResponseDeadline() {
-        responseDeadlineNanos = 0;
     }
 
     // ---- endings ------------------------------------------------------------------------------
@@ -815,7 +789,7 @@ final class Exchange {
         failureDetail = detail;
         limitHit = limit;
         status = replyStatus.code();
-        clearDeadlines();
+        deadlines.clear();
         releasePending();
         discardCurrentConnection();
         if ((!requestComplete && requestHasBody) || !clientKeepAlive || context.isDraining()) {
@@ -850,7 +824,7 @@ final class Exchange {
             judge(current, cause, false);
         }
         trace.add(TraceEvent.RESPONSE_CUT);
-        clearDeadlines();
+        deadlines.clear();
         releasePending();
         discardCurrentConnection();
         record();
@@ -864,7 +838,7 @@ final class Exchange {
             return;
         }
         finished = true;
-        clearDeadlines();
+        deadlines.clear();
         record();
         owner.exchangeDone(this, !closeClient);
     }

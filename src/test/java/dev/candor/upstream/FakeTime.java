@@ -29,15 +29,20 @@ final class FakeTime {
     }
 
     Clock wall() {
+        return wall(ZoneOffset.UTC);
+    }
+
+    /** A clock that reads this fake time, in {@code zone}. */
+    private Clock wall(ZoneId zone) {
         return new Clock() {
             @Override
             public ZoneId getZone() {
-                return ZoneOffset.UTC;
+                return zone;
             }
 
             @Override
-            public Clock withZone(ZoneId zone) {
-                throw new UnsupportedOperationException();
+            public Clock withZone(ZoneId other) {
+                return wall(other);
             }
 
             @Override
