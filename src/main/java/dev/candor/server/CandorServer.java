@@ -1,6 +1,9 @@
 package dev.candor.server;
 
 import dev.candor.client.ConnectionPools;
+import dev.candor.client.DnsRefresher;
+import dev.candor.client.DnsResolver;
+import dev.candor.config.DnsConfig;
 import dev.candor.client.HealthProbe;
 import dev.candor.health.HealthChecker;
 import dev.candor.upstream.Endpoint;
@@ -27,6 +30,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -52,12 +58,16 @@ public final class CandorServer implements AutoCloseable {
     private final List<InetSocketAddress> addresses;
     private final HealthChecker health;
     private final Upstreams upstreams;
+    private final DnsResolver resolver;
+    private final DnsRefresher dns;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CandorServer(Transport transport, EventLoopGroup group, ProxyContext context, ConnectionPools pools,
                          AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors, HealthChecker health,
-                         Upstreams upstreams) {
+                         Upstreams upstreams, DnsResolver resolver, DnsRefresher dns) {
         this.health = health;
+        this.resolver = resolver;
+        this.dns = dns;
         this.upstreams = upstreams;
         this.transport = transport;
         this.group = group;
@@ -115,8 +125,38 @@ public final class CandorServer implements AutoCloseable {
             throw e;
         }
         tracker.acceptors(acceptors);
+        for (Upstream u : upstreams.all()) {
+            u.addListener((upstream, added, removed) -> pools.retire(removed));
+        }
         HealthChecker health = HealthChecker.start(upstreams.all(), group, new HealthProbe(transport, Clock.systemUTC()), random);
-        return new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors, health, upstreams);
+        DnsResolver resolver = new DnsResolver(config.dns(), group.next(), transport, Clock.systemUTC());
+        DnsRefresher dns = new DnsRefresher(resolver, config.dns(), Clock.systemUTC());
+        awaitFirstAnswers(dns.follow(upstreams.all()), config.dns());
+        return new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors, health, upstreams,
+                resolver, dns);
+    }
+
+    /**
+     * Gives every endpoint name its first lookup before traffic arrives, as long as a lookup may take
+     * (a name that still has no answer then fails its requests with dns_timeout until it does).
+     */
+    private static void awaitFirstAnswers(CompletableFuture<Void> settled, DnsConfig dnsConfig) {
+        long waitMillis = dnsConfig.timeout().toMillis() * Math.max(2, dnsConfig.resolvers().size() + 1) + 500;
+        try {
+            settled.get(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("some endpoint names have no DNS answer after {} ms; their requests fail with dns_timeout "
+                    + "until one arrives", waitMillis);
+        } catch (ExecutionException e) {
+            log.warn("first DNS lookups failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** DNS lookups, failures and stale answers so far. */
+    public DnsRefresher dns() {
+        return dns;
     }
 
     /** The addresses actually bound, in listener order (useful with port 0). */
@@ -206,10 +246,12 @@ public final class CandorServer implements AutoCloseable {
             return;
         }
         context.startDraining();
+        dns.close();
         health.close();
         acceptors.forEach(Channel::close);
         tracker.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         pools.close();
+        resolver.loop().execute(resolver::close);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         accessLog.close();
     }
