@@ -184,6 +184,8 @@ public final class CandorServer implements AutoCloseable {
 
     /**
      * Takes an endpoint out of rotation (or puts it back): no new requests, in-flight ones finish.
+     * {@code endpoint} is an address ({@code 10.0.0.7:8080}) or a configured name
+     * ({@code api.internal:8080}), which applies to every address the name resolves to now.
      *
      * @return false when there is no such upstream or endpoint
      */
@@ -192,14 +194,15 @@ public final class CandorServer implements AutoCloseable {
         if (u == null) {
             return false;
         }
+        boolean found = false;
         for (Endpoint e : u.endpoints()) {
-            if (e.label().equals(endpoint)) {
+            if (e.label().equals(endpoint) || e.address().toString().equals(endpoint)) {
                 e.health().drain(draining);
-                log.info("upstream {} endpoint {}: {}", upstream, endpoint, draining ? "draining" : "back in rotation");
-                return true;
+                log.info("upstream {} endpoint {}: {}", upstream, e.describe(), draining ? "draining" : "back in rotation");
+                found = true;
             }
         }
-        return false;
+        return found;
     }
 
     /** Requests sent again, transparently, because a pooled connection turned out to be closed. */

@@ -159,5 +159,10 @@ class DnsFollowingTest {
                 .containsExactlyInAnyOrder("127.0.0.1:" + one.port(), "127.0.0.2:" + one.port());
         assertThat(proxy.awaitEntries(10)).extracting(e -> e.endpoint())
                 .containsOnly("127.0.0.1:" + one.port(), "127.0.0.2:" + one.port());
+
+        assertThat(proxy.server().drain("app", "127.0.0.2:" + one.port(), true)).as("one address").isTrue();
+        assertThat(proxy.get("/one-left").bodyText()).isEqualTo("one");
+        assertThat(proxy.server().drain("app", "app.test:" + one.port(), true)).as("the name: all its addresses").isTrue();
+        assertThat(proxy.get("/none-left").status()).isEqualTo(503);
     }
 }
