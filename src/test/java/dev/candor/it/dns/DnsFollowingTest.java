@@ -138,6 +138,32 @@ class DnsFollowingTest {
     }
 
     @Test
+    void anAddressThatJoinsTheAnswerIsHealthCheckedFromThenOn() {
+        TestBackend first = cleanup.add(TestBackend.answering("first"));
+        TestBackend joined = cleanup.add(TestBackend.startOn("127.0.0.2", first.port(), (request, reply) ->
+                reply.send(request.uri().equals("/healthz") ? 503 : 200, "joined")));
+        dns.a("app.test", 1, "127.0.0.1");
+        ProxyUnderTest proxy = cleanup.add(DnsProxy.start(dns, "", """
+                endpoints:
+                  - address: app.test:%d
+                health_check: { path: /healthz, interval: 200ms, timeout: 200ms, unhealthy_threshold: 2 }
+                """.formatted(first.port())));
+
+        dns.a("app.test", 1, "127.0.0.1", "127.0.0.2");
+        Upstream app = proxy.server().upstreams().get("app");
+        await().atMost(Duration.ofSeconds(5)).until(() -> app.endpoints().size() == 2);
+        Endpoint newcomer = app.endpoints().stream().filter(e -> e.label().startsWith("127.0.0.2:")).findFirst().orElseThrow();
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(newcomer.health().why()).startsWith("unhealthy: "));
+        assertThat(joined.requests()).extracting(r -> r.uri()).contains("/healthz");
+        assertThat(newcomer.health().lastProbe().ok()).isFalse();
+        for (int i = 0; i < 5; i++) {
+            assertThat(proxy.get("/" + i).bodyText()).as("only the healthy address").isEqualTo("first");
+        }
+    }
+
+    @Test
     void everyAddressOfANameIsAnEndpoint() {
         TestBackend one = cleanup.add(TestBackend.answering("one"));
         TestBackend two = cleanup.add(TestBackend.startOn("127.0.0.2", one.port(), BackendScript.ok("two")));
