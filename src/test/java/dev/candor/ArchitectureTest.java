@@ -25,6 +25,7 @@ class ArchitectureTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("dev.candor.cli..")
                 .layer("demo").definedBy("dev.candor.demo..")
+                .layer("doctor").definedBy("dev.candor.doctor..")
                 .layer("server").definedBy("dev.candor.server..")
                 .layer("health").definedBy("dev.candor.health..")
                 .layer("proxy").definedBy("dev.candor.proxy..")
@@ -36,14 +37,15 @@ class ArchitectureTest {
                 .layer("config").definedBy("dev.candor.config..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("demo").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("doctor").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("proxy").mayOnlyBeAccessedByLayers("server")
+                .whereLayer("proxy").mayOnlyBeAccessedByLayers("server", "doctor")
                 .whereLayer("health").mayOnlyBeAccessedByLayers("server")
-                .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "health", "server")
-                .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "health", "server")
-                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "cli")
+                .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "health", "server", "doctor")
+                .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "health", "server", "doctor")
+                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "cli", "doctor")
                 .whereLayer("balance").mayOnlyBeAccessedByLayers("upstream")
-                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "cli")
+                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "cli", "doctor")
                 .check(classes);
     }
 

@@ -1,2 +1,2 @@
-/** The picocli commands (run, check, demo, version); starts the server, never touches Netty directly. */
+/** The picocli commands (run, check, doctor, demo, version); starts the server or the doctor, never touches Netty directly. */
 package dev.candor.cli;

@@ -11,7 +11,7 @@ import java.util.Locale;
  * connections shortly before the endpoint would, and the stale keep-alive race becomes rare instead of
  * merely retried. Written and read from several event loops; a stale read only delays the effect.
  */
-final class KeepAliveParity {
+public final class KeepAliveParity {
     private static final Logger log = LoggerFactory.getLogger("candor.pool");
     private static final long MIN_MARGIN = 50_000_000L;
     private static final long MAX_MARGIN = 1_000_000_000L;
@@ -38,9 +38,20 @@ final class KeepAliveParity {
 
     /** A {@code Keep-Alive} response header value, e.g. {@code timeout=5, max=100}. */
     void observeHeader(String value) {
-        int at = value.indexOf("timeout=");
+        long seconds = advertisedSeconds(value);
+        if (seconds > 0) {
+            learn(seconds * 1_000_000_000L, "Keep-Alive: timeout=" + seconds);
+        }
+    }
+
+    /**
+     * The idle timeout a {@code Keep-Alive} header value advertises ({@code timeout=5, max=100} gives 5),
+     * or 0 when it names none; shared with {@code candor doctor} so both read the header alike.
+     */
+    public static long advertisedSeconds(String value) {
+        int at = value == null ? -1 : value.indexOf("timeout=");
         if (at < 0) {
-            return;
+            return 0;
         }
         long seconds = 0;
         int i = at + 8;
@@ -49,9 +60,7 @@ final class KeepAliveParity {
             seconds = seconds * 10 + (value.charAt(i++) - '0');
             digits++;
         }
-        if (digits > 0 && seconds > 0) {
-            learn(seconds * 1_000_000_000L, "Keep-Alive: timeout=" + seconds);
-        }
+        return digits > 0 ? seconds : 0;
     }
 
     /** The endpoint closed a connection that had been idle in the pool this long. */

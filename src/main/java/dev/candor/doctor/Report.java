@@ -1,0 +1,49 @@
+package dev.candor.doctor;
+
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The outcome of one investigation: every check in section order, and the plan.
+ *
+ * @param subject what was investigated, e.g. the config file and the URL
+ * @param elapsedNanos how long the investigation took
+ */
+public record Report(String subject, List<Check> checks, List<String> plan, long elapsedNanos) {
+
+    /** Exit status of SPEC section 7: 0 all pass, 1 warnings only, 2 any failure. */
+    public static final int PASSED = 0;
+    public static final int WARNINGS = 1;
+    public static final int FAILURES = 2;
+    /** The investigation could not run (unreadable config, bad arguments). */
+    public static final int COULD_NOT_RUN = 3;
+
+    public Report {
+        requireNonNull(subject, "subject");
+        checks = List.copyOf(checks);
+        plan = List.copyOf(plan);
+    }
+
+    public Status worst() {
+        Status worst = Status.PASS;
+        for (Check c : checks) {
+            if (c.status().compareTo(worst) > 0) {
+                worst = c.status();
+            }
+        }
+        return worst;
+    }
+
+    public int exitCode() {
+        return switch (worst()) {
+            case PASS -> PASSED;
+            case WARN -> WARNINGS;
+            case FAIL -> FAILURES;
+        };
+    }
+
+    public long count(Status status) {
+        return checks.stream().filter(c -> c.status() == status).count();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.candor.doctor;
+
+import dev.candor.client.DirectExchange;
+import dev.candor.config.CandorConfig;
+import dev.candor.config.HealthCheckConfig;
+import dev.candor.config.HostPort;
+import dev.candor.config.UpstreamConfig;
+import dev.candor.failure.ErrorType;
+import dev.candor.proxy.Route;
+import dev.candor.proxy.Router;
+import io.netty.handler.codec.http.HttpMethod;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Which upstreams the investigation probes, and what it sends them: with {@code --url}, the upstream the
+ * proxy's own {@link Router} picks for that URL and the URL's Host and path; otherwise every upstream,
+ * with the health-check path (or {@code /}).
+ */
+final class Targets {
+    private final List<UpstreamConfig> upstreams;
+    private final List<Check> checks;
+    private final URI url;
+    private final String route;
+
+    private Targets(List<UpstreamConfig> upstreams, List<Check> checks, URI url, String route) {
+        this.upstreams = List.copyOf(upstreams);
+        this.checks = List.copyOf(checks);
+        this.url = url;
+        this.route = route;
+    }
+
+    static Targets of(CandorConfig config, URI url) {
+        List<UpstreamConfig> all = new ArrayList<>(config.upstreams().values());
+        if (url == null) {
+            return new Targets(all, List.of(), null, null);
+        }
+        String host = url.getHost() == null ? null : url.getHost().toLowerCase(Locale.ROOT);
+        Route r = new Router(config.routes()).match(host, pathOf(url), HttpMethod.GET);
+        if (r == null) {
+            Check c = Check.of(Section.CONFIG, "config.route", url.toString())
+                    .error(ErrorType.DESTINATION_NOT_FOUND)
+                    .with("host", host).with("path", pathOf(url)).with("routes", config.routes().size())
+                    .advice("add a route whose match covers host " + host + " and path " + pathOf(url)
+                            + ", or correct the URL")
+                    .step(Step.of(Step.Rank.ROUTE, "add a route for " + url + ": no route matches it, so Candor answers 404"))
+                    .fail("no route matches GET " + url + "; every upstream is probed instead");
+            return new Targets(all, List.of(c), url, null);
+        }
+        UpstreamConfig u = config.upstreams().get(r.upstream());
+        Check c = Check.of(Section.CONFIG, "config.route", url.toString())
+                .with("route", r.name()).with("upstream", u.name()).with("endpoints", u.endpoints().size())
+                .pass("route " + r.name() + " sends GET " + url + " to upstream " + u.name());
+        return new Targets(List.of(u), List.of(c), url, r.name());
+    }
+
+    List<UpstreamConfig> upstreams() {
+        return upstreams;
+    }
+
+    /** Checks made while choosing the targets (the route of {@code --url}). */
+    List<Check> checks() {
+        return checks;
+    }
+
+    /** The route {@code --url} takes, or null. */
+    String route() {
+        return route;
+    }
+
+    URI url() {
+        return url;
+    }
+
+    /** The request sent straight to an endpoint of {@code u}: the URL's, or the health check's. */
+    DirectExchange.Request requestFor(UpstreamConfig u, HostPort endpoint) {
+        if (url != null) {
+            return request(url.getRawAuthority(), pathOf(url));
+        }
+        HealthCheckConfig check = u.healthCheck();
+        if (check != null && check.mode() == HealthCheckConfig.Mode.HTTP) {
+            return request(check.host() != null ? check.host() : endpoint.toString(), check.path());
+        }
+        return request(endpoint.toString(), "/");
+    }
+
+    static DirectExchange.Request request(String host, String path) {
+        String id = "doctor-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
+        return new DirectExchange.Request("GET", path, List.of(
+                Map.entry("Host", host),
+                Map.entry("User-Agent", "candor-doctor"),
+                Map.entry("Accept", "*/*"),
+                Map.entry("X-Request-Id", id)));
+    }
+
+    static String pathOf(URI url) {
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        return url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+    }
+}
