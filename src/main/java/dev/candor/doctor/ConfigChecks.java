@@ -58,7 +58,7 @@ final class ConfigChecks {
         Check.Builder b = Check.of(Section.CONFIG, "config.check", String.valueOf(config.source()))
                 .with("routes", config.routes().size()).with("upstreams", config.upstreams().size());
         if (warnings.isEmpty()) {
-            return b.pass("valid, no warnings (" + config.routes().size() + " routes, " + config.upstreams().size() + " upstreams)");
+            return b.pass("valid, no warnings (" + config.routes().size() + " route(s), " + config.upstreams().size() + " upstream(s))");
         }
         return b.with("warnings", warnings)
                 .advice(warnings.get(0))
@@ -136,10 +136,8 @@ final class ConfigChecks {
             String raise = Fmt.config(suggest(observed));
             return b.error(ErrorType.HTTP_RESPONSE_TIMEOUT)
                     .advice("raise " + key + " above the backend's latency (at least " + raise
-                            + "), or make " + p.request().path() + " faster")
-                    .confirm("curl -s -o /dev/null -w '%{time_starttransfer}\\n' --connect-to '"
-                            + hostOnly(p.request()) + ":" + p.address().getPort() + ":" + p.label() + "' 'http://"
-                            + p.request().headers().get(0).getValue() + p.request().path() + "'")
+                            + "), or make " + p.request().method() + " " + p.request().path() + " faster")
+                    .confirm(timeToFirstByte(p))
                     .step(Step.of(Step.Rank.TIMEOUT, "raise " + key + " from " + Fmt.config(response) + " to at least "
                             + raise + ": the backend took " + Fmt.ms(observed) + " for " + p.request().path()))
                     .warn("the backend took " + Fmt.ms(observed) + " to answer; " + key + " is " + Fmt.config(response)
@@ -255,6 +253,20 @@ final class ConfigChecks {
         long effective = refresh.isZero() ? minTtl : Math.min(minTtl, refresh.toSeconds());
         return b.pass("names re-resolved every " + effective + " s at most (TTL " + minTtl + " s, dns.refresh "
                 + Fmt.config(refresh) + ")");
+    }
+
+    /** curl timing the response header of the same request sent straight to the endpoint. */
+    private static String timeToFirstByte(Probed p) {
+        String host = p.request().headers().get(0).getValue();
+        String url = "'http://" + host + p.request().path() + "'";
+        String connectTo = host.equals(p.label()) ? "" : " --connect-to '" + hostOnly(p.request()) + ":"
+                + portOf(host) + ":" + p.label() + "'";
+        return "curl -s -o /dev/null -w '%{time_starttransfer}s\\n'" + connectTo + " " + url;
+    }
+
+    private static String portOf(String host) {
+        int colon = host.lastIndexOf(':');
+        return colon > 0 && host.indexOf(']') < colon ? host.substring(colon + 1) : "80";
     }
 
     private static String hostOnly(DirectExchange.Request r) {

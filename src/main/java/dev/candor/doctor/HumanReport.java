@@ -42,10 +42,11 @@ public final class HumanReport {
                 plan(report.plan());
                 continue;
             }
+            out.append("\n").append(paint(BOLD, s.heading())).append("\n");
             if (in.isEmpty()) {
+                out.append("  -     not run: ").append(s.whenEmpty()).append("\n");
                 continue;
             }
-            out.append("\n").append(paint(BOLD, s.heading())).append("\n");
             for (Check c : in) {
                 check(c, idWidth, targetWidth);
             }

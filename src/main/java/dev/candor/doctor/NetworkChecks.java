@@ -12,8 +12,11 @@ import java.util.Locale;
  * the host is gone; "unreachable" means no route. Latency, jitter and loss come from the same samples.
  */
 final class NetworkChecks {
-    /** Jitter above this share of the average round trip (and above a millisecond) is worth a warning. */
-    private static final double JITTER_SHARE = 1.0;
+    /**
+     * Jitter worth a warning: larger than the average round trip and than this many nanoseconds. Below it,
+     * variation comes from the hosts' schedulers more than the path, and no timeout cares.
+     */
+    private static final long JITTER_FLOOR_NANOS = 50_000_000;
 
     private NetworkChecks() {
     }
@@ -68,7 +71,7 @@ final class NetworkChecks {
                             + s.attempts() + " probes lost)"))
                     .warn(String.format(Locale.ROOT, "%d/%d probes lost; %s", lost, s.attempts(), rtt));
         }
-        if (stats[3] > 1_000_000 && stats[3] > JITTER_SHARE * stats[1]) {
+        if (stats[3] > JITTER_FLOOR_NANOS && stats[3] > stats[1]) {
             return b.advice("round trips vary more than they take: a busy host or a congested path; timeouts set near"
                             + " the average will fire on the slow ones")
                     .step(Step.of(Step.Rank.NETWORK, "look at the load on " + ip + " and the path to it: jitter "

@@ -15,7 +15,7 @@ import java.util.List;
  * accepts, its accept queue filled with client sockets. Linux then drops further SYNs (it neither
  * completes nor refuses them), which is what a host behind a dropping firewall looks like.
  */
-final class SilentListener implements AutoCloseable {
+public final class SilentListener implements AutoCloseable {
     private static final int MAX_FILLERS = 16;
     private static final int PROBE_TIMEOUT_MS = 200;
 
@@ -31,7 +31,7 @@ final class SilentListener implements AutoCloseable {
      * Fills the accept queue until a connect attempt times out, or gives up after a bounded number of
      * tries (on a kernel that keeps completing handshakes) and returns null.
      */
-    static SilentListener open() {
+    public static SilentListener open() {
         ServerSocket server = null;
         List<Socket> fillers = new ArrayList<>();
         try {
@@ -55,7 +55,7 @@ final class SilentListener implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
