@@ -175,7 +175,9 @@ public final class DirectExchange {
                 }
                 if (message instanceof LastHttpContent && headersAt >= 0) {
                     completeAt = System.nanoTime() - start;
-                    if (limits.holdIdleMillis() > 0 && keepAlive) {
+                    // A backend that advertises its keep-alive timeout has said what waiting would show.
+                    boolean advertised = KeepAliveParity.advertisedSeconds(header("Keep-Alive")) > 0;
+                    if (limits.holdIdleMillis() > 0 && keepAlive && !advertised) {
                         loop.schedule(() -> finish(-1), limits.holdIdleMillis(), TimeUnit.MILLISECONDS);
                     } else {
                         finish(-1);
@@ -211,6 +213,15 @@ public final class DirectExchange {
             } else {
                 fail(FailureClassifier.connectionFailure(cause, phase));
             }
+        }
+
+        private String header(String name) {
+            for (Map.Entry<String, String> h : headers) {
+                if (h.getKey().equalsIgnoreCase(name)) {
+                    return h.getValue();
+                }
+            }
+            return null;
         }
 
         private void fail(Cause cause) {

@@ -119,10 +119,12 @@ final class BackendChecks {
         if (p.listeningNearby() != null) {
             String nearby = p.listeningNearby();
             return b.with("listening_nearby", nearby)
-                    .advice("but " + nearby + " accepts connections: " + p.configKey() + " probably has the wrong"
-                            + " address; set it to " + nearby + " (or make the backend listen on " + p.label() + ")")
-                    .step(Step.of(Step.Rank.BACKEND, "correct " + p.configKey() + ": " + p.label()
-                            + " refuses connections while " + nearby + " accepts them; then reload Candor (kill -HUP)"))
+                    .advice(nearby + " accepts connections: if this endpoint is meant to be that same service, "
+                            + p.configKey() + " has the wrong port or address and should say " + nearby
+                            + "; otherwise start the backend on " + p.label())
+                    .step(Step.of(Step.Rank.BACKEND, "correct " + p.configKey() + " to " + nearby + " if that is the"
+                            + " service it means (" + p.label() + " refuses connections, " + nearby
+                            + " accepts them) and reload Candor (kill -HUP); otherwise start the backend on " + p.label()))
                     .fail(summary + " (" + nearby + " listens)");
         }
         return b.advice("start the backend on " + p.label() + " (is the process running? does it listen on that"

@@ -193,11 +193,11 @@ final class Bypass {
             List<String> bad = direct.stream().filter(d -> !d.good()).map(Side::label).toList();
             b.with("side", bad.size() == 1 ? "one endpoint" : "some endpoints").with("failing", bad);
             return b.advice("drain " + String.join(", ", bad) + " (POST /api/upstreams/" + routed.name()
-                            + "/endpoints/ADDRESS/drain) and fix it; the others answer well")
-                    .step(Step.restart("fix or restart " + String.join(", ", bad) + " of upstreams." + routed.name()
-                            + ": it fails " + url.getPath() + " directly while the other endpoints answer it"))
-                    .fail((bad.size() == 1 ? "one endpoint only: " : "some endpoints: ") + String.join(", ", bad)
-                            + " fail directly, " + good + " of " + direct.size() + " answer well");
+                            + "/endpoints/" + bad.get(0) + "/drain on the admin address) and fix it; the others answer well")
+                    .step(Step.of(Step.Rank.BACKEND, "drain " + String.join(", ", bad) + " of upstreams." + routed.name()
+                            + " until it is fixed: it fails " + url.getPath() + " directly while the other endpoints answer it"))
+                    .fail((bad.size() == 1 ? "one endpoint only: " + bad.get(0) + " fails" : "some endpoints: "
+                            + String.join(", ", bad) + " fail") + " directly, " + good + " of " + direct.size() + " answer well");
         }
         b.with("side", "backend").error(direct.get(0).outcome().failure() == null ? null
                 : direct.get(0).outcome().failure().type());

@@ -122,7 +122,7 @@ final class LogChecks {
                 .advice(type == null ? "the upstream itself answered with 5xx: read its log for those requests"
                         : type.summary() + "; likely " + type.likelyCauses() + "; " + type.nextCheck())
                 .step(Step.of(Step.Rank.LOGS, "the access log has " + failed.size() + " failed request(s), mostly " + worst
-                        + " at " + top(byEndpoint).keySet().iterator().next() + ": fix that first"))
+                        + " at " + top(byEndpoint).keySet().iterator().next() + ": check that the steps above explain them"))
                 .warn(failed.size() + " of " + lines + " requests failed; most: " + worst + " (" + byType.get(worst) + ")"));
         if (backendLog != null) {
             out.add(correlate(failed, backendLog));

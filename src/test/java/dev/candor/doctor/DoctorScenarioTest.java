@@ -86,11 +86,11 @@ class DoctorScenarioTest {
             assertThat(error(tcp)).isEqualTo("connection_refused");
             assertThat(tcp.get("evidence").get("listening_nearby").asString()).isEqualTo("127.0.0.2:" + first.port());
             assertThat(tcp.get("advice").asString()).contains("upstreams.app.endpoints[1]")
-                    .contains("set it to 127.0.0.2:" + first.port());
+                    .contains("has the wrong port or address and should say 127.0.0.2:" + first.port());
             assertThat(status(run.check("backend.tcp", "127.0.0.1:" + first.port()))).isEqualTo("PASS");
             assertThat(status(run.check("backend.response", "127.0.0.1:" + first.port()))).isEqualTo("PASS");
-            assertThat(run.plan().get(0)).startsWith("correct upstreams.app.endpoints[1]: 127.0.0.2:" + wrong
-                    + " refuses connections while 127.0.0.2:" + first.port() + " accepts them");
+            assertThat(run.plan().get(0)).startsWith("correct upstreams.app.endpoints[1] to 127.0.0.2:" + first.port()
+                    + " if that is the service it means (127.0.0.2:" + wrong + " refuses connections");
             assertThat(run.exit()).isEqualTo(2);
         }
     }
