@@ -120,7 +120,7 @@ public final class Doctor {
         return out;
     }
 
-    private static Resolution lookup(UpstreamConfig u, int index, String name, Future<DnsAnswer> f, long waitMillis,
+    private Resolution lookup(UpstreamConfig u, int index, String name, Future<DnsAnswer> f, long waitMillis,
                                      long t0) {
         f.awaitUninterruptibly(waitMillis, TimeUnit.MILLISECONDS);
         long took = System.nanoTime() - t0;
@@ -135,7 +135,7 @@ public final class Doctor {
             return new Resolution(u, index, name, null, failed.failure(), List.of(), took);
         }
         return new Resolution(u, index, name, null, new dev.candor.upstream.DnsFailure(name, true, null, null,
-                "no answer for " + name + " within " + waitMillis + " ms", java.time.Instant.now()), List.of(), took);
+                "no answer for " + name + " within " + waitMillis + " ms", clock.instant()), List.of(), took);
     }
 
     private static InetAddress literal(String ip) {

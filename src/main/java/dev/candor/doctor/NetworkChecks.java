@@ -13,8 +13,9 @@ import java.util.Locale;
  */
 final class NetworkChecks {
     /**
-     * Jitter worth a warning: larger than the average round trip and than this many nanoseconds. Below it,
-     * variation comes from the hosts' schedulers more than the path, and no timeout cares.
+     * Jitter worth a warning: larger than the average round trip and than this many nanoseconds, and not
+     * the work of a single slow connect. Below it, variation comes from the hosts' schedulers more than
+     * the path, and no timeout cares.
      */
     private static final long JITTER_FLOOR_NANOS = 50_000_000;
 
@@ -27,6 +28,19 @@ final class NetworkChecks {
             out.add(path(p));
         }
         return out;
+    }
+
+    /**
+     * The spread between the fastest round trip and the second slowest: one slow connect alone (a
+     * scheduler hiccup on either host) is not a jittery path.
+     */
+    static long steadySpread(long[] nanos) {
+        if (nanos.length < 3) {
+            return 0;
+        }
+        long[] sorted = nanos.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length - 2] - sorted[0];
     }
 
     static Check path(Probed p) {
@@ -71,7 +85,7 @@ final class NetworkChecks {
                             + s.attempts() + " probes lost)"))
                     .warn(String.format(Locale.ROOT, "%d/%d probes lost; %s", lost, s.attempts(), rtt));
         }
-        if (stats[3] > JITTER_FLOOR_NANOS && stats[3] > stats[1]) {
+        if (stats[3] > JITTER_FLOOR_NANOS && stats[3] > stats[1] && steadySpread(s.answeredNanos(true)) > JITTER_FLOOR_NANOS) {
             return b.advice("round trips vary more than they take: a busy host or a congested path; timeouts set near"
                             + " the average will fire on the slow ones")
                     .step(Step.of(Step.Rank.NETWORK, "look at the load on " + ip + " and the path to it: jitter "
