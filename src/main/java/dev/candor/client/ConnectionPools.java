@@ -51,6 +51,29 @@ public final class ConnectionPools implements AutoCloseable {
         return pool == null ? 0 : pool.idleConnections();
     }
 
+    /**
+     * Closes the idle connections to the endpoint; busy ones finish their requests and stay pooled.
+     *
+     * @return how many were idle when asked
+     */
+    public int flushIdle(Endpoint endpoint) {
+        EndpointPool pool = pools.get(endpoint);
+        if (pool == null) {
+            return 0;
+        }
+        int idle = pool.idleConnections();
+        pool.closeIdle();
+        return idle;
+    }
+
+    /** Forgets the endpoint's pool (its upstream is gone): idle connections close now, busy ones when given back. */
+    public void retire(Endpoint endpoint) {
+        EndpointPool pool = pools.remove(endpoint);
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
     @Override
     public void close() {
         pools.values().forEach(EndpointPool::close);

@@ -12,12 +12,14 @@ import static java.util.Objects.requireNonNull;
  * {@link ConfigLoader} and never read raw again.
  *
  * @param source the file it was loaded from, or {@code null} when built in code
+ * @param admin the admin listener ({@link AdminConfig#OFF} when disabled)
  * @param workers event-loop threads; 0 means one per available core
  * @param upstreams by name, in the order they were declared
  */
 public record CandorConfig(
         Path source,
         List<ListenerConfig> listeners,
+        AdminConfig admin,
         int workers,
         AccessLogConfig accessLog,
         ErrorsConfig errors,
@@ -28,12 +30,27 @@ public record CandorConfig(
 
     public CandorConfig {
         listeners = List.copyOf(requireNonNull(listeners, "listeners"));
+        requireNonNull(admin, "admin");
         requireNonNull(accessLog, "accessLog");
         requireNonNull(errors, "errors");
         requireNonNull(limits, "limits");
         requireNonNull(shutdownGrace, "shutdownGrace");
         routes = List.copyOf(requireNonNull(routes, "routes"));
         upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requireNonNull(upstreams, "upstreams")));
+    }
+
+    /** A config with the default admin listener (127.0.0.1:9901, no token). */
+    public CandorConfig(Path source, List<ListenerConfig> listeners, int workers, AccessLogConfig accessLog,
+                        ErrorsConfig errors, LimitsConfig limits, Duration shutdownGrace, List<RouteConfig> routes,
+                        Map<String, UpstreamConfig> upstreams) {
+        this(source, listeners, AdminConfig.DEFAULTS, workers, accessLog, errors, limits, shutdownGrace, routes,
+                upstreams);
+    }
+
+    /** The same config with another admin listener. */
+    public CandorConfig withAdmin(AdminConfig other) {
+        return new CandorConfig(source, listeners, other, workers, accessLog, errors, limits, shutdownGrace, routes,
+                upstreams);
     }
 
     /** The number of event-loop threads to start, resolving {@code auto}. */

@@ -7,6 +7,7 @@ import dev.candor.failure.ErrorType;
 import dev.candor.failure.FailureReport;
 import dev.candor.failure.Signal;
 import dev.candor.observe.AccessLogEntry;
+import dev.candor.observe.Metrics;
 import dev.candor.observe.Trace;
 import dev.candor.upstream.Upstream;
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ final class FailureRecorder {
                 last == null ? null : last.connectMillis(),
                 last == null || last.firstByteNanos < 0 ? null : last.firstByteNanos / 1e6,
                 null));
+        recordMetrics(context.metrics(), f, error, last);
         if (error == null) {
             return;
         }
@@ -66,6 +68,22 @@ final class FailureRecorder {
                 attempts, f.trace().toString());
         context.failures().add(report);
         logLine(f, error, report);
+    }
+
+    private static void recordMetrics(Metrics metrics, Facts f, ErrorType error, Attempt last) {
+        metrics.request(f.route() == null ? null : f.route().name(), f.status(), f.trace().elapsedNanos());
+        if (error != null) {
+            metrics.error(error, f.upstream() == null ? null : f.upstream().name(),
+                    last == null ? null : last.endpoint.label());
+        }
+        List<Attempt> attempts = f.attempts();
+        for (int i = 0; i < attempts.size(); i++) {
+            Attempt a = attempts.get(i);
+            long duration = a.endedNanos >= 0 ? a.endedNanos - a.startedNanos : -1;
+            // The first attempt and transparent stale-connection retries are not retries.policy retries.
+            metrics.attempt(a.endpoint.upstream(), a.endpoint.label(), a.cause == null ? null : a.cause.type(),
+                    duration, i > 0 && !a.transparent, a.transparent);
+        }
     }
 
     private static void logLine(Facts f, ErrorType error, FailureReport report) {

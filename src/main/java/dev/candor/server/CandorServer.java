@@ -10,6 +10,7 @@ import dev.candor.config.CandorConfig;
 import dev.candor.config.ListenerConfig;
 import dev.candor.observe.AccessLog;
 import dev.candor.observe.AccessLogs;
+import dev.candor.observe.Metrics;
 import dev.candor.observe.RecentFailures;
 import dev.candor.proxy.ProxyContext;
 import dev.candor.proxy.ProxyHandler;
@@ -25,8 +26,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -44,21 +49,25 @@ public final class CandorServer implements AutoCloseable {
 
     private final Transport transport;
     private final EventLoopGroup group;
-    private final ProxyContext context;
+    /** The running config's context; replaced by a reload, read by each new request. */
+    private final AtomicReference<ProxyContext> context;
     private final ConnectionPools pools;
     private final AccessLog accessLog;
     private final ConnectionTracker tracker;
     private final List<Channel> acceptors;
     private final List<InetSocketAddress> addresses;
-    private final HealthChecker health;
-    private final Upstreams upstreams;
+    private final HealthProbe probe;
+    private final RandomGenerator random;
+    /** One health checker per running upstream object, so a reload starts and stops them one by one. */
+    private final Map<Upstream, HealthChecker> health = new HashMap<>();
+    private final Instant startedAt = Instant.now();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private CandorServer(Transport transport, EventLoopGroup group, ProxyContext context, ConnectionPools pools,
-                         AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors, HealthChecker health,
-                         Upstreams upstreams) {
-        this.health = health;
-        this.upstreams = upstreams;
+    private CandorServer(Transport transport, EventLoopGroup group, AtomicReference<ProxyContext> context,
+                         ConnectionPools pools, AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors,
+                         HealthProbe probe, RandomGenerator random) {
+        this.probe = probe;
+        this.random = random;
         this.transport = transport;
         this.group = group;
         this.context = context;
@@ -84,9 +93,10 @@ public final class CandorServer implements AutoCloseable {
         // Balancers are called from every event loop: each call draws from the calling thread's generator.
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
         Upstreams upstreams = Upstreams.of(config, random, System::nanoTime, Clock.systemUTC());
-        ProxyContext context = new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES));
+        AtomicReference<ProxyContext> context = new AtomicReference<>(
+                new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES)));
         ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
-        DownstreamChannelInitializer initializer = new DownstreamChannelInitializer(context, tracker);
+        DownstreamChannelInitializer initializer = new DownstreamChannelInitializer(context::get, tracker);
         List<Channel> acceptors = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
@@ -115,8 +125,98 @@ public final class CandorServer implements AutoCloseable {
             throw e;
         }
         tracker.acceptors(acceptors);
-        HealthChecker health = HealthChecker.start(upstreams.all(), group, new HealthProbe(transport, Clock.systemUTC()), random);
-        return new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors, health, upstreams);
+        CandorServer server = new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors,
+                new HealthProbe(transport, Clock.systemUTC()), random);
+        synchronized (server) {
+            upstreams.all().forEach(server::startHealthChecks);
+        }
+        return server;
+    }
+
+    private void startHealthChecks(Upstream u) {
+        health.put(u, HealthChecker.start(List.of(u), group, probe, random));
+    }
+
+    /**
+     * Swaps in a validated config (see {@code ConfigLoader.parseForReload}): new requests use it at once,
+     * requests in flight finish on the one they started with. Upstreams whose config did not change are
+     * kept as they are (endpoints, pools, health, ejections, drains); the others are replaced, and the
+     * pools of replaced or removed ones close once their last request is done.
+     *
+     * @return what changed
+     */
+    public synchronized ReloadOutcome reload(CandorConfig next) {
+        requireNonNull(next, "next");
+        if (closed.get()) {
+            throw new IllegalStateException("the server is stopped");
+        }
+        ProxyContext old = context.get();
+        Upstreams upstreams = Upstreams.of(next, old.upstreams(), random, System::nanoTime, Clock.systemUTC());
+        context.set(old.next(next, upstreams));
+        List<String> kept = new ArrayList<>();
+        List<String> added = new ArrayList<>();
+        for (Upstream u : upstreams.all()) {
+            if (health.containsKey(u)) {
+                kept.add(u.name());
+            } else {
+                added.add(u.name());
+                startHealthChecks(u);
+            }
+        }
+        List<String> retired = new ArrayList<>();
+        for (Upstream u : old.upstreams().all()) {
+            if (upstreams.get(u.name()) != u) {
+                retired.add(u.name());
+                HealthChecker checker = health.remove(u);
+                if (checker != null) {
+                    checker.close();
+                }
+                UpstreamRetirement.start(u, pools, group.next());
+            }
+        }
+        log.info("config reloaded: upstreams kept {}, new or changed {}, replaced or removed {}", kept, added, retired);
+        return new ReloadOutcome(kept, added, retired);
+    }
+
+    /** Upstreams a reload kept unchanged, started (new or changed), and retired (changed or removed). */
+    public record ReloadOutcome(List<String> kept, List<String> started, List<String> retired) {
+    }
+
+    /** The running config. */
+    public CandorConfig config() {
+        return context.get().config();
+    }
+
+    /** What requests record for Prometheus and the dashboard. */
+    public Metrics metrics() {
+        return context.get().metrics();
+    }
+
+    /** The access log (for its dropped-lines count). */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /**
+     * Closes the idle pooled connections of every endpoint of an upstream (busy ones finish).
+     *
+     * @return how many were idle, or -1 when there is no such upstream
+     */
+    public int flush(String upstream) {
+        Upstream u = upstreams().get(upstream);
+        if (u == null) {
+            return -1;
+        }
+        int n = 0;
+        for (Endpoint e : u.endpoints()) {
+            n += pools.flushIdle(e);
+        }
+        log.info("upstream {}: flushed {} idle pooled connection(s)", upstream, n);
+        return n;
     }
 
     /** The addresses actually bound, in listener order (useful with port 0). */
@@ -134,12 +234,12 @@ public final class CandorServer implements AutoCloseable {
 
     /** The latest classified failures with their evidence. */
     public RecentFailures failures() {
-        return context.failures();
+        return context.get().failures();
     }
 
     /** The running upstreams with their endpoints and health. */
     public Upstreams upstreams() {
-        return upstreams;
+        return context.get().upstreams();
     }
 
     /**
@@ -148,7 +248,7 @@ public final class CandorServer implements AutoCloseable {
      * @return false when there is no such upstream or endpoint
      */
     public boolean drain(String upstream, String endpoint, boolean draining) {
-        Upstream u = upstreams.get(upstream);
+        Upstream u = upstreams().get(upstream);
         if (u == null) {
             return false;
         }
@@ -164,7 +264,7 @@ public final class CandorServer implements AutoCloseable {
 
     /** Requests sent again, transparently, because a pooled connection turned out to be closed. */
     public long staleRetries() {
-        return context.staleRetries();
+        return context.get().staleRetries();
     }
 
     /** Open client connections right now. */
@@ -179,7 +279,7 @@ public final class CandorServer implements AutoCloseable {
      * @return true when every in-flight request finished within the grace period
      */
     public boolean shutdownGracefully(Duration grace) {
-        context.startDraining();
+        context.get().startDraining();
         acceptors.forEach(a -> a.close().syncUninterruptibly());
         for (Channel ch : tracker.channels()) {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ProxyHandler.DRAIN));
@@ -205,8 +305,10 @@ public final class CandorServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        context.startDraining();
-        health.close();
+        context.get().startDraining();
+        synchronized (this) {
+            health.values().forEach(HealthChecker::close);
+        }
         acceptors.forEach(Channel::close);
         tracker.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         pools.close();
