@@ -24,6 +24,7 @@ class ArchitectureTest {
     void packagesDependOnlyOnLayersBelowThem() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("dev.candor.cli..")
+                .layer("admin").definedBy("dev.candor.admin..")
                 .layer("demo").definedBy("dev.candor.demo..")
                 .layer("server").definedBy("dev.candor.server..")
                 .layer("health").definedBy("dev.candor.health..")
@@ -35,15 +36,16 @@ class ArchitectureTest {
                 .layer("failure").definedBy("dev.candor.failure..")
                 .layer("config").definedBy("dev.candor.config..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("admin").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("demo").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("server").mayOnlyBeAccessedByLayers("cli", "admin")
                 .whereLayer("proxy").mayOnlyBeAccessedByLayers("server")
                 .whereLayer("health").mayOnlyBeAccessedByLayers("server")
-                .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "health", "server")
-                .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "health", "server")
-                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "cli")
+                .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "health", "server", "admin")
+                .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "health", "server", "admin")
+                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "admin", "cli")
                 .whereLayer("balance").mayOnlyBeAccessedByLayers("upstream")
-                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "cli")
+                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "admin", "cli")
                 .check(classes);
     }
 
