@@ -38,6 +38,8 @@ final class FailureRecorder {
         Attempt last = f.attempts().isEmpty() ? null : f.attempts().get(f.attempts().size() - 1);
         ErrorType error = f.failure() == null ? null : f.failure().type();
         double durationMs = f.trace().elapsedNanos() / 1e6;
+        // Metrics first: whoever sees the access-log line can rely on the metrics including the request.
+        recordMetrics(context.metrics(), f, error, last);
         context.accessLog().log(new AccessLogEntry(
                 f.time(), f.requestId(), f.clientIp(), f.method(), f.hostHeader(), f.uri(),
                 f.http10() ? "HTTP/1.0" : "HTTP/1.1", f.status(), f.bytesSent(), durationMs,
@@ -49,7 +51,6 @@ final class FailureRecorder {
                 last == null ? null : last.connectMillis(),
                 last == null || last.firstByteNanos < 0 ? null : last.firstByteNanos / 1e6,
                 null));
-        recordMetrics(context.metrics(), f, error, last);
         if (error == null) {
             return;
         }

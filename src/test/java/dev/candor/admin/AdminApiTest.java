@@ -62,6 +62,7 @@ class AdminApiTest {
         for (int i = 0; i < 8; i++) {
             t.request("/x");
         }
+        t.accessLog.awaitEntries(8);
 
         JsonNode app = t.json("/api/upstreams").get("upstreams").get(0);
 
@@ -89,6 +90,7 @@ class AdminApiTest {
         assertThat(second.statusCode()).isEqualTo(502);
         String secondId = second.headers().firstValue("x-request-id").orElseThrow();
 
+        await().atMost(Duration.ofSeconds(5)).until(() -> t.json("/api/errors").get("errors").size() == 2);
         JsonNode errors = t.json("/api/errors?limit=10").get("errors");
 
         assertThat(errors.size()).isEqualTo(2);
