@@ -24,6 +24,7 @@ final class UpstreamRetirement {
     private final ConnectionPools pools;
     private final EventLoop loop;
     private final long deadline;
+    private boolean idleBefore;
 
     private UpstreamRetirement(Upstream upstream, ConnectionPools pools, EventLoop loop) {
         this.upstream = upstream;
@@ -32,13 +33,20 @@ final class UpstreamRetirement {
         this.deadline = System.nanoTime() + MAX_WAIT_NANOS;
     }
 
-    /** Starts watching {@code upstream}; its pools close when it is idle (checked on {@code loop}). */
+    /**
+     * Starts watching {@code upstream}; its pools close once it was seen idle on two checks in a row
+     * (checked on {@code loop}): a request that picked up the old config an instant before the swap has
+     * by then counted itself in, since starting an attempt takes no time the check could fall into twice.
+     */
     static void start(Upstream upstream, ConnectionPools pools, EventLoop loop) {
-        new UpstreamRetirement(upstream, pools, loop).check();
+        UpstreamRetirement r = new UpstreamRetirement(upstream, pools, loop);
+        loop.schedule(r::check, CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void check() {
-        if (busy() && System.nanoTime() - deadline < 0) {
+        boolean idle = !busy();
+        if (!(idle && idleBefore) && System.nanoTime() - deadline < 0) {
+            idleBefore = idle;
             loop.schedule(this::check, CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
