@@ -44,6 +44,7 @@ final class ActivityHistory {
     }
 
     synchronized void tick(long epochMillis, long nowNanos) {
+        metrics.foldLatencies();
         double seconds = Math.max(1e-3, (nowNanos - lastNanos) / 1e9);
         lastNanos = nowNanos;
         long requests = metrics.requestCount();

@@ -51,10 +51,11 @@ public final class LatencyWindow {
         recorder.recordValue(micros < 0 ? 0 : Math.min(micros, HIGHEST_MICROS));
     }
 
-    /** Percentiles over the window. */
-    public synchronized Percentiles percentiles() {
-        spare = recorder.getIntervalHistogram(spare);
-        current.add(spare);
+    /**
+     * Moves what was recorded since the last call into the slice of now. Samples are dated when they are
+     * folded, so calling this regularly (the admin listener does, every 2 s) keeps slices accurate.
+     */
+    public synchronized void fold() {
         long now = nanoClock.getAsLong();
         if (now - currentStart >= sliceNanos) {
             past.addLast(current);
@@ -69,6 +70,13 @@ public final class LatencyWindow {
             current = new Histogram(HIGHEST_MICROS, SIGNIFICANT_DIGITS);
             currentStart = now;
         }
+        spare = recorder.getIntervalHistogram(spare);
+        current.add(spare);
+    }
+
+    /** Percentiles over the window. */
+    public synchronized Percentiles percentiles() {
+        fold();
         Histogram all = current.copy();
         for (Histogram h : past) {
             all.add(h);

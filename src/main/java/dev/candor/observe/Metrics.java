@@ -169,6 +169,16 @@ public final class Metrics {
         return e == null ? LatencyWindow.Percentiles.NONE : e.latency.percentiles();
     }
 
+    /** Dates recent latency samples (see {@link LatencyWindow#fold}); call every few seconds. */
+    public void foldLatencies() {
+        requestLatency.fold();
+        for (ConcurrentHashMap<String, EndpointSeries> byEndpoint : endpoints.values()) {
+            for (EndpointSeries e : byEndpoint.values()) {
+                e.latency.fold();
+            }
+        }
+    }
+
     // --- series, resolved once ---
 
     private RouteSeries route(String name) {
