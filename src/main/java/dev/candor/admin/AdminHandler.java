@@ -245,6 +245,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void reload(ChannelHandlerContext ctx, boolean keepAlive) {
+        if (reloader.file() == null) {
+            Replies.problem(ctx, keepAlive, HttpResponseStatus.CONFLICT, "no-config-file",
+                    "this process was started without a config file (candor demo): there is nothing to reload",
+                    Map.of());
+            return;
+        }
         CompletableFuture.supplyAsync(() -> reloader.reload("admin api"), work).whenComplete((result, failure) ->
                 ctx.executor().execute(() -> {
                     if (failure != null) {
