@@ -45,6 +45,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED;
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     private static final int DEFAULT_ERRORS = 50;
+    private static final String BEARER = "Bearer ";
 
     private final CandorServer server;
     private final Reloader reloader;
@@ -61,7 +62,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.reloader = reloader;
         this.activity = activity;
         this.assets = assets;
-        this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.work = work;
         this.version = version;
     }
@@ -309,8 +310,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return true;
         }
         String given = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        // Constant-time comparison: the time taken does not reveal how much of the token matched.
-        return given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
+        // The scheme is case-insensitive (RFC 9110 §11.1); the token is compared in constant time, so
+        // the time taken does not reveal how much of it matched.
+        if (given == null || given.length() < BEARER.length() || !given.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        return MessageDigest.isEqual(token, given.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8));
     }
 
     private static boolean crossOrigin(FullHttpRequest request) {

@@ -48,10 +48,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
     private boolean delivering;
 
-    public ProxyHandler(ProxyContext context, ClientTimeoutHandler timeouts) {
-        this(() -> context, timeouts);
-    }
-
     public ProxyHandler(Supplier<ProxyContext> contexts, ClientTimeoutHandler timeouts) {
         this.contexts = contexts;
         this.timeouts = timeouts;

@@ -1,18 +1,24 @@
 package dev.candor.admin;
 
+import dev.candor.config.AdminConfig;
+import dev.candor.config.HostPort;
 import dev.candor.testing.Ports;
+import dev.candor.testing.ProxyUnderTest;
 import dev.candor.testing.TestBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -193,10 +199,28 @@ class AdminApiTest {
         HttpResponse<String> wrong = withToken.send(HttpRequest.newBuilder(withToken.adminUri("/api/status"))
                 .header("Authorization", "Bearer s3cret-tokeN").build());
         assertThat(wrong.statusCode()).isEqualTo(401);
+        HttpResponse<String> lowerCaseScheme = withToken.send(HttpRequest.newBuilder(withToken.adminUri("/api/status"))
+                .header("Authorization", "bearer s3cret-token").build());
+        assertThat(lowerCaseScheme.statusCode()).as("the scheme is case-insensitive").isEqualTo(200);
         assertThat(anonymous.get("/").statusCode()).isEqualTo(200);
         assertThat(anonymous.get("/").body()).contains("<title>Candor</title>");
         assertThat(anonymous.get("/assets/dashboard.js").statusCode()).isEqualTo(200);
         assertThat(anonymous.get("/assets/uPlot.LICENSE").body()).contains("MIT License");
+    }
+
+    @Test
+    void aProcessWithoutConfigFileHasNothingToReload() throws Exception {
+        TestBackend backend = keep(TestBackend.answering("ok"));
+        ProxyUnderTest proxy = keep(ProxyUnderTest.inFrontOf(backend));
+        AdminServer admin = keep(AdminServer.start(new AdminConfig(true, new HostPort("127.0.0.1", 0), null),
+                proxy.server(), new Reloader(proxy.server(), null, Map.<String, String>of()::get), "test"));
+
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(admin.url() + "/api/reload")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertProblem(r, 409, "urn:candor:admin:no-config-file");
+        assertThat(proxy.server().metrics().requestCount()).isZero();
     }
 
     /** Calls without a token. */
