@@ -71,8 +71,13 @@
     for (const u of data.upstreams) {
       const rows = u.endpoints.map(e => {
         const why = el("td", { class: "why" });
-        if (e.state !== "healthy") {
-          why.append(e.error ? el("span", { class: "type" }, e.error) : "", " ", e.why);
+        if (e.state === "unhealthy") {
+          // The error type, since when, and what the latest probe saw.
+          why.append(e.error ? el("span", { class: "type" }, e.error) : "failing checks",
+            " since " + new Date(e.since).toLocaleTimeString() + " (" + ago(e.since) + ")",
+            e.last_check && e.last_check.detail ? "; last check: " + e.last_check.detail : "");
+        } else if (e.state !== "healthy") {
+          why.append(e.why);
         } else {
           why.append(e.last_check ? (e.last_check.ok ? "last check passed " + ago(e.last_check.time)
                                                      : "last check failed: " + (e.last_check.error || e.last_check.detail))
