@@ -38,7 +38,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED;
 
 /**
  * Answers one admin request: the dashboard's files without a token, everything else only with the
- * bearer token when one is configured. Reloads run on a worker thread (they read a file); the rest
+ * bearer token when the running config sets one. Reloads run on a worker thread (they read a file); the rest
  * reads live state and answers on the admin event loop, which never serves proxy traffic.
  */
 @ChannelHandler.Sharable
@@ -51,18 +51,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Reloader reloader;
     private final ActivityHistory activity;
     private final DashboardAssets assets;
-    private final byte[] token;
     private final Executor work;
     private final String version;
     private final ExpositionFormats formats = ExpositionFormats.init();
 
     AdminHandler(CandorServer server, Reloader reloader, ActivityHistory activity, DashboardAssets assets,
-                 String token, Executor work, String version) {
+                 Executor work, String version) {
         this.server = server;
         this.reloader = reloader;
         this.activity = activity;
         this.assets = assets;
-        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.work = work;
         this.version = version;
     }
@@ -306,9 +304,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private boolean authorized(FullHttpRequest request) {
-        if (token == null) {
+        // Read from the running config on each request, so a reload can rotate the token.
+        String expected = server.config().admin().token();
+        if (expected == null) {
             return true;
         }
+        byte[] token = expected.getBytes(StandardCharsets.UTF_8);
         String given = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         // The scheme is case-insensitive (RFC 9110 §11.1); the token is compared in constant time, so
         // the time taken does not reveal how much of it matched.

@@ -49,7 +49,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Binds the admin listener of {@code config} (which must be enabled).
+     * Binds the admin listener of {@code config} (which must be enabled). The token is read from the
+     * server's running config on each request, so that a reload can change it.
      *
      * @throws IOException when the address cannot be bound
      */
@@ -71,8 +72,7 @@ public final class AdminServer implements AutoCloseable {
         });
         LiveStateMetrics.register(server.metrics().registry(), server, version);
         ActivityHistory activity = new ActivityHistory(server.metrics(), HISTORY);
-        AdminHandler handler = new AdminHandler(server, reloader, activity, new DashboardAssets(), config.token(), work,
-                version);
+        AdminHandler handler = new AdminHandler(server, reloader, activity, new DashboardAssets(), work, version);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)

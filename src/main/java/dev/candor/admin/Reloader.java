@@ -119,7 +119,13 @@ public final class Reloader {
         } catch (ConfigException e) {
             return new Result(false, Instant.now(), trigger, micros(start), digest, e.problems(), List.of(), null);
         }
-        CandorServer.ReloadOutcome outcome = server.reload(next);
+        CandorServer.ReloadOutcome outcome;
+        try {
+            outcome = server.reload(next);
+        } catch (IllegalStateException e) {
+            // The server stopped meanwhile (a reload racing a shutdown).
+            return failed(trigger, start, digest, new ConfigProblem(file.toString(), 1, 1, "not applied: " + e.getMessage()));
+        }
         hash = digest;
         return new Result(true, Instant.now(), trigger, micros(start), digest, List.of(), ConfigWarnings.of(next),
                 outcome);

@@ -2,7 +2,8 @@ package dev.candor.config;
 
 /**
  * The settings a running process cannot take over on reload, because they shape what was built at
- * start-up (bound sockets, event-loop threads, the open access log, the client connection limit). A
+ * start-up (bound sockets, event-loop threads, the open access log, the client connection limit). The
+ * admin token is not among them: a reload rotates it. A
  * reload that changes one is refused as a whole, so the running config never ends up half applied.
  */
 final class ReloadCheck {
@@ -16,7 +17,9 @@ final class ReloadCheck {
         if (!running.listeners().equals(next.listeners())) {
             problems.at("listeners", RESTART);
         }
-        if (!running.admin().equals(next.admin())) {
+        // The token may change (rotate it with a reload); the listener itself may not.
+        if (running.admin().enabled() != next.admin().enabled()
+                || !java.util.Objects.equals(running.admin().address(), next.admin().address())) {
             problems.at("admin", RESTART);
         }
         if (running.workers() != next.workers()) {

@@ -206,6 +206,12 @@ class AdminApiTest {
         assertThat(anonymous.get("/").body()).contains("<title>Candor</title>");
         assertThat(anonymous.get("/assets/dashboard.js").statusCode()).isEqualTo(200);
         assertThat(anonymous.get("/assets/uPlot.LICENSE").body()).contains("MIT License");
+
+        withToken.rewrite(yaml.replace("token: s3cret-token", "token: n3w-token"));
+        assertThat(withToken.post("/api/reload").statusCode()).as("a reload rotates the token").isEqualTo(200);
+        assertThat(withToken.get("/api/status").statusCode()).as("the old token").isEqualTo(401);
+        assertThat(withToken.send(HttpRequest.newBuilder(withToken.adminUri("/api/status"))
+                .header("Authorization", "Bearer n3w-token").build()).statusCode()).isEqualTo(200);
     }
 
     @Test
