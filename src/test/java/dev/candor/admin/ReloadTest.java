@@ -1,5 +1,6 @@
 package dev.candor.admin;
 
+import dev.candor.testing.Reply;
 import dev.candor.testing.TestBackend;
 import dev.candor.upstream.Upstream;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,6 +106,30 @@ class ReloadTest {
         assertThat(t.post("/api/reload").statusCode()).isEqualTo(200);
         assertThat(t.server.upstreams().get("app")).isSameAs(appNow);
         assertThat(appNow.endpoints().get(0).health().isDraining()).isTrue();
+    }
+
+    @Test
+    void aRequestInFlightFinishesOnTheUpstreamAReloadRemovedAndOnlyThenItsPoolCloses() throws Exception {
+        TestBackend app = keep(TestBackend.answering("app"));
+        CompletableFuture<Reply> held = new CompletableFuture<>();
+        TestBackend spare = keep(TestBackend.start((request, reply) -> held.complete(reply)));
+        AdminUnderTest t = keep(AdminUnderTest.start(dir, config(app.port(), "30s", "spare", spare.port())));
+        CompletableFuture<HttpResponse<String>> inFlight = t.http.sendAsync(
+                HttpRequest.newBuilder(t.proxyUri("/side/slow")).build(), HttpResponse.BodyHandlers.ofString());
+        Reply reply = held.get(10, TimeUnit.SECONDS);
+
+        t.rewrite(config(app.port(), "30s", "extra", app.port()));
+        assertThat(t.post("/api/reload").statusCode()).isEqualTo(200);
+        assertThat(t.request("/side/new").body()).as("new requests use the new config").isEqualTo("app");
+        assertThat(spare.openConnections()).as("the removed upstream's busy connection stays").isEqualTo(1);
+
+        reply.send(200, "finished on the old config");
+
+        HttpResponse<String> finished = inFlight.get(10, TimeUnit.SECONDS);
+        assertThat(finished.statusCode()).isEqualTo(200);
+        assertThat(finished.body()).isEqualTo("finished on the old config");
+        await("the retired pool closes its connection").atMost(Duration.ofSeconds(5))
+                .until(() -> spare.openConnections() == 0);
     }
 
     @Test
