@@ -11,8 +11,8 @@ import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * Gauges read from the running server at scrape time (pools, endpoint states, in-flight requests,
- * client connections), so they always describe the current config and the current DNS answers, and
+ * Gauges and counters read from the running server at scrape time (pools, endpoint states, in-flight
+ * requests, client connections, DNS lookups), so they always describe the current config and the current DNS answers, and
  * cost the request path nothing.
  */
 final class LiveStateMetrics {
@@ -64,6 +64,18 @@ final class LiveStateMetrics {
         CounterWithCallback.builder().name("candor_access_log_dropped_total")
                 .help("Access-log lines dropped because the writer could not keep up")
                 .callback(cb -> cb.call(server.accessLog().dropped())).register(registry);
+        CounterWithCallback.builder().name("candor_dns_lookups_total")
+                .help("DNS lookups of upstream host names started")
+                .callback(cb -> cb.call(server.dns().lookups())).register(registry);
+        CounterWithCallback.builder().name("candor_dns_failures_total")
+                .help("DNS lookups that found no answer (dns_error or dns_timeout)")
+                .callback(cb -> cb.call(server.dns().failures())).register(registry);
+        CounterWithCallback.builder().name("candor_dns_stale_answers_total")
+                .help("Failed DNS lookups after which the last good answer kept serving (dns.stale_for)")
+                .callback(cb -> cb.call(server.dns().staleAnswers())).register(registry);
+        CounterWithCallback.builder().name("candor_dns_changes_total")
+                .help("Changes of a host name's set of addresses, first answers included")
+                .callback(cb -> cb.call(server.dns().changes())).register(registry);
         GaugeWithCallback.builder().name("candor_start_time_seconds")
                 .help("When the process started, in seconds since the epoch")
                 .callback(cb -> cb.call(server.startedAt().toEpochMilli() / 1000.0)).register(registry);

@@ -53,6 +53,7 @@ final class UpstreamsView {
         EndpointState state = h.state();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("address", e.label());
+        out.put("configured", e.address().toString());
         out.put("resolved", resolved(e));
         out.put("weight", e.weight());
         out.put("state", state.token());
@@ -85,14 +86,9 @@ final class UpstreamsView {
         return out;
     }
 
-    /**
-     * The IP addresses behind the endpoint. An address literal is its own answer; a host name is
-     * resolved when connecting, so nothing is reported for it until endpoints carry their DNS answers.
-     */
+    /** The IP address and port connected to: a configured name has one endpoint per address of its answer. */
     private static List<String> resolved(Endpoint e) {
-        String host = e.address().host();
-        boolean literal = host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-        return literal ? List.of(e.label()) : List.of();
+        return e.socketAddress().isUnresolved() ? List.of() : List.of(Endpoint.ipPort(e.socketAddress()));
     }
 
     private static Map<String, Object> lastCheck(ProbeRecord r) {

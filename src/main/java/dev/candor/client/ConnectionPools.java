@@ -30,7 +30,25 @@ public final class ConnectionPools implements AutoCloseable {
             pool = pools.computeIfAbsent(endpoint, e -> new EndpointPool(
                     e, upstream.config().pool(), upstream.config().timeouts(), transport, initializer));
         }
-        return pool.acquire(loop, fresh);
+        Future<UpstreamConnection> connection = pool.acquire(loop, fresh);
+        if (endpoint.isRetired() && pools.remove(endpoint, pool)) {
+            // Picked just before DNS removed it: this request goes ahead, then the pool closes behind it.
+            pool.close();
+        }
+        return connection;
+    }
+
+    /**
+     * Closes the pools of endpoints that DNS removed, or whose upstream a reload removed: idle
+     * connections now, busy ones when their request ends.
+     */
+    public void retire(Iterable<Endpoint> removed) {
+        for (Endpoint e : removed) {
+            EndpointPool pool = pools.remove(e);
+            if (pool != null) {
+                pool.close();
+            }
+        }
     }
 
     /** Open connections (busy and idle) to the endpoint. */
@@ -64,14 +82,6 @@ public final class ConnectionPools implements AutoCloseable {
         int idle = pool.idleConnections();
         pool.closeIdle();
         return idle;
-    }
-
-    /** Forgets the endpoint's pool (its upstream is gone): idle connections close now, busy ones when given back. */
-    public void retire(Endpoint endpoint) {
-        EndpointPool pool = pools.remove(endpoint);
-        if (pool != null) {
-            pool.close();
-        }
     }
 
     @Override

@@ -15,6 +15,7 @@ import static java.util.Objects.requireNonNull;
  * @param admin the admin listener ({@link AdminConfig#OFF} when disabled)
  * @param workers event-loop threads; 0 means one per available core
  * @param upstreams by name, in the order they were declared
+ * @param dns how endpoint host names are resolved
  */
 public record CandorConfig(
         Path source,
@@ -26,7 +27,23 @@ public record CandorConfig(
         LimitsConfig limits,
         Duration shutdownGrace,
         List<RouteConfig> routes,
-        Map<String, UpstreamConfig> upstreams) {
+        Map<String, UpstreamConfig> upstreams,
+        DnsConfig dns) {
+
+    /** A config with the default admin listener (127.0.0.1:9901, no token) and the default resolver settings. */
+    public CandorConfig(Path source, List<ListenerConfig> listeners, int workers, AccessLogConfig accessLog,
+                        ErrorsConfig errors, LimitsConfig limits, Duration shutdownGrace, List<RouteConfig> routes,
+                        Map<String, UpstreamConfig> upstreams) {
+        this(source, listeners, workers, accessLog, errors, limits, shutdownGrace, routes, upstreams, DnsConfig.DEFAULTS);
+    }
+
+    /** A config with the default admin listener (127.0.0.1:9901, no token). */
+    public CandorConfig(Path source, List<ListenerConfig> listeners, int workers, AccessLogConfig accessLog,
+                        ErrorsConfig errors, LimitsConfig limits, Duration shutdownGrace, List<RouteConfig> routes,
+                        Map<String, UpstreamConfig> upstreams, DnsConfig dns) {
+        this(source, listeners, AdminConfig.DEFAULTS, workers, accessLog, errors, limits, shutdownGrace, routes,
+                upstreams, dns);
+    }
 
     public CandorConfig {
         listeners = List.copyOf(requireNonNull(listeners, "listeners"));
@@ -37,20 +54,13 @@ public record CandorConfig(
         requireNonNull(shutdownGrace, "shutdownGrace");
         routes = List.copyOf(requireNonNull(routes, "routes"));
         upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requireNonNull(upstreams, "upstreams")));
-    }
-
-    /** A config with the default admin listener (127.0.0.1:9901, no token). */
-    public CandorConfig(Path source, List<ListenerConfig> listeners, int workers, AccessLogConfig accessLog,
-                        ErrorsConfig errors, LimitsConfig limits, Duration shutdownGrace, List<RouteConfig> routes,
-                        Map<String, UpstreamConfig> upstreams) {
-        this(source, listeners, AdminConfig.DEFAULTS, workers, accessLog, errors, limits, shutdownGrace, routes,
-                upstreams);
+        requireNonNull(dns, "dns");
     }
 
     /** The same config with another admin listener. */
     public CandorConfig withAdmin(AdminConfig other) {
         return new CandorConfig(source, listeners, other, workers, accessLog, errors, limits, shutdownGrace, routes,
-                upstreams);
+                upstreams, dns);
     }
 
     /** The number of event-loop threads to start, resolving {@code auto}. */

@@ -2,7 +2,8 @@ package dev.candor.config;
 
 /**
  * The settings a running process cannot take over on reload, because they shape what was built at
- * start-up (bound sockets, event-loop threads, the open access log, the client connection limit). The
+ * start-up (bound sockets, event-loop threads, the open access log, the client connection limit, the
+ * DNS resolver). The
  * admin token is not among them: a reload rotates it. A
  * reload that changes one is refused as a whole, so the running config never ends up half applied.
  */
@@ -27,6 +28,10 @@ final class ReloadCheck {
         }
         if (!running.accessLog().equals(next.accessLog())) {
             problems.at("access_log", RESTART);
+        }
+        // The resolver is built at start-up; an upstream's own dns keys (refresh, srv) do reload.
+        if (!running.dns().equals(next.dns())) {
+            problems.at("dns", RESTART);
         }
         if (running.limits().maxConnections() != next.limits().maxConnections()) {
             problems.at("limits.max_connections", RESTART);

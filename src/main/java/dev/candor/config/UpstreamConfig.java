@@ -10,6 +10,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param healthCheck active checks, or null for none
  * @param whenAllUnhealthy what to do when no endpoint is usable
+ * @param dns how often names are re-resolved, and the SRV record when endpoints come from one (then
+ *            {@code endpoints} is empty)
  */
 public record UpstreamConfig(
         String name,
@@ -20,7 +22,8 @@ public record UpstreamConfig(
         HealthCheckConfig healthCheck,
         OutlierConfig outlierDetection,
         RetryConfig retries,
-        AllUnhealthy whenAllUnhealthy) {
+        AllUnhealthy whenAllUnhealthy,
+        UpstreamDnsConfig dns) {
 
     /** When every endpoint is unhealthy, ejected or draining. */
     public enum AllUnhealthy {
@@ -36,6 +39,14 @@ public record UpstreamConfig(
         this(name, endpoints, balancer, timeouts, pool, null, OutlierConfig.DEFAULTS, RetryConfig.DEFAULTS, AllUnhealthy.PANIC);
     }
 
+    /** An upstream with the default DNS refresh and listed endpoints. */
+    public UpstreamConfig(String name, List<EndpointConfig> endpoints, BalancerConfig balancer, TimeoutsConfig timeouts,
+                          PoolConfig pool, HealthCheckConfig healthCheck, OutlierConfig outlierDetection,
+                          RetryConfig retries, AllUnhealthy whenAllUnhealthy) {
+        this(name, endpoints, balancer, timeouts, pool, healthCheck, outlierDetection, retries, whenAllUnhealthy,
+                UpstreamDnsConfig.DEFAULTS);
+    }
+
     public UpstreamConfig {
         requireNonNull(name, "name");
         endpoints = List.copyOf(requireNonNull(endpoints, "endpoints"));
@@ -45,5 +56,6 @@ public record UpstreamConfig(
         requireNonNull(outlierDetection, "outlierDetection");
         requireNonNull(retries, "retries");
         requireNonNull(whenAllUnhealthy, "whenAllUnhealthy");
+        requireNonNull(dns, "dns");
     }
 }

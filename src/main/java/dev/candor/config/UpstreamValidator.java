@@ -23,6 +23,7 @@ final class UpstreamValidator {
     private final HealthCheckValidator healthChecks;
     private final OutlierValidator outliers;
     private final RetryValidator retries;
+    private final DnsValidator dns;
 
     UpstreamValidator(Problems problems, Values values) {
         this.problems = requireNonNull(problems, "problems");
@@ -31,6 +32,7 @@ final class UpstreamValidator {
         this.healthChecks = new HealthCheckValidator(problems, values);
         this.outliers = new OutlierValidator(problems, values);
         this.retries = new RetryValidator(problems, values);
+        this.dns = new DnsValidator(problems, values);
     }
 
     Map<String, UpstreamConfig> validate(Map<String, RawConfig.Upstream> raw) {
@@ -61,7 +63,20 @@ final class UpstreamValidator {
             problems.atKey(path, "upstream name '" + name + "' may only contain letters, digits, '.', '_' and '-'");
             valid = false;
         }
-        List<EndpointConfig> endpoints = endpoints(path, raw.endpoints);
+        UpstreamDnsConfig dnsConfig = dns.upstream(ConfigPath.child(path, "dns"), raw.dns);
+        boolean srv = raw.dns != null && raw.dns.srv != null;
+        List<EndpointConfig> endpoints;
+        if (srv && raw.endpoints != null) {
+            problems.at(ConfigPath.child(path, "endpoints"),
+                    "both 'endpoints' and 'dns.srv' are given; list endpoints or name an SRV record, not both");
+            endpoints = List.of();
+            valid = false;
+        } else {
+            endpoints = srv ? List.of() : endpoints(path, raw.endpoints);
+        }
+        if (srv && dnsConfig.srv() == null) {
+            valid = false;
+        }
         BalancerConfig balancer = balancers.validate(ConfigPath.child(path, "balancer"), raw.balancer);
         String timeoutsPath = ConfigPath.child(path, "timeouts");
         TimeoutsConfig timeouts = timeouts(timeoutsPath, raw.timeouts);
@@ -74,11 +89,11 @@ final class UpstreamValidator {
                 responseRead ? timeouts.response() : null);
         UpstreamConfig.AllUnhealthy whenAllUnhealthy =
                 whenAllUnhealthy(ConfigPath.child(path, "when_all_unhealthy"), raw.whenAllUnhealthy);
-        if (!valid || endpoints.isEmpty() || balancer == null) {
+        if (!valid || (endpoints.isEmpty() && !srv) || balancer == null) {
             return null;
         }
         return new UpstreamConfig(name, endpoints, balancer, timeouts, pool, healthCheck, outlierDetection, retryConfig,
-                whenAllUnhealthy);
+                whenAllUnhealthy, dnsConfig);
     }
 
     private List<EndpointConfig> endpoints(String upstreamPath, List<RawConfig.Endpoint> raw) {
@@ -87,7 +102,8 @@ final class UpstreamValidator {
             if (raw != null) {
                 problems.at(path, "empty list; add at least one endpoint");
             } else if (!problems.hasAt(path)) {
-                problems.atKey(upstreamPath, upstreamPath + ": no endpoints; add at least one under 'endpoints'");
+                problems.atKey(upstreamPath, upstreamPath
+                        + ": no endpoints; add at least one under 'endpoints' or name an SRV record under 'dns.srv'");
             }
             return List.of();
         }
@@ -104,7 +120,12 @@ final class UpstreamValidator {
                 problems.missing(itemPath, "address");
                 continue;
             }
-            HostPort address = values.hostPort(ConfigPath.child(itemPath, "address"), endpoint.address, 1);
+            String addressPath = ConfigPath.child(itemPath, "address");
+            HostPort address = values.hostPort(addressPath, endpoint.address, 1);
+            if (address != null && !address.isIpLiteral() && !DnsValidator.isDnsName(address.host())) {
+                problems.at(addressPath, "'" + address.host() + "' is neither an IP address nor a valid DNS name");
+                address = null;
+            }
             if (address != null) {
                 endpoints.add(new EndpointConfig(address, weight));
             }

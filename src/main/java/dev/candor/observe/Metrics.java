@@ -33,7 +33,6 @@ public final class Metrics {
     private final Histogram upstreamDuration;
     private final Counter retries;
     private final Counter reloads;
-    private final Counter dnsResolutions;
 
     private final ConcurrentHashMap<String, RouteSeries> routes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, EndpointSeries>> endpoints =
@@ -71,9 +70,6 @@ public final class Metrics {
         reloads = Counter.builder().name("candor_config_reloads_total")
                 .help("Config reloads, by result (success or failure)")
                 .labelNames("result").register(registry);
-        dnsResolutions = Counter.builder().name("candor_dns_resolutions_total")
-                .help("DNS resolutions of upstream host names, by result (success or failure)")
-                .labelNames("upstream", "result").register(registry);
         reloads.initLabelValues("success");
         reloads.initLabelValues("failure");
         for (int i = 0; i < errorCounts.length; i++) {
@@ -138,11 +134,6 @@ public final class Metrics {
     /** A config reload was tried. */
     public void reload(boolean success) {
         reloads.labelValues(success ? "success" : "failure").inc();
-    }
-
-    /** Hook for the DNS resolver: one resolution of an upstream's host names. */
-    public void dnsResolution(String upstream, boolean success) {
-        dnsResolutions.labelValues(upstream, success ? "success" : "failure").inc();
     }
 
     // --- reading, for the admin API and dashboard ---

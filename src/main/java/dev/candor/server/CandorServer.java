@@ -1,6 +1,9 @@
 package dev.candor.server;
 
 import dev.candor.client.ConnectionPools;
+import dev.candor.client.DnsRefresher;
+import dev.candor.client.DnsResolver;
+import dev.candor.config.DnsConfig;
 import dev.candor.client.HealthProbe;
 import dev.candor.health.HealthChecker;
 import dev.candor.upstream.Endpoint;
@@ -31,6 +34,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -60,14 +66,18 @@ public final class CandorServer implements AutoCloseable {
     private final RandomGenerator random;
     /** One health checker per running upstream object, so a reload starts and stops them one by one. */
     private final Map<Upstream, HealthChecker> health = new HashMap<>();
+    private final DnsResolver resolver;
+    private final DnsRefresher dns;
     private final Instant startedAt = Instant.now();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CandorServer(Transport transport, EventLoopGroup group, AtomicReference<ProxyContext> context,
                          ConnectionPools pools, AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors,
-                         HealthProbe probe, RandomGenerator random) {
+                         HealthProbe probe, RandomGenerator random, DnsResolver resolver, DnsRefresher dns) {
         this.probe = probe;
         this.random = random;
+        this.resolver = resolver;
+        this.dns = dns;
         this.transport = transport;
         this.group = group;
         this.context = context;
@@ -125,16 +135,44 @@ public final class CandorServer implements AutoCloseable {
             throw e;
         }
         tracker.acceptors(acceptors);
+        DnsResolver resolver = new DnsResolver(config.dns(), group.next(), transport, Clock.systemUTC());
+        DnsRefresher dns = new DnsRefresher(resolver, config.dns(), Clock.systemUTC());
         CandorServer server = new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors,
-                new HealthProbe(transport, Clock.systemUTC()), random);
+                new HealthProbe(transport, Clock.systemUTC()), random, resolver, dns);
         synchronized (server) {
-            upstreams.all().forEach(server::startHealthChecks);
+            upstreams.all().forEach(server::startUpstream);
         }
+        awaitFirstAnswers(dns.follow(upstreams.all()), config.dns());
         return server;
     }
 
-    private void startHealthChecks(Upstream u) {
+    /** Pools follow the upstream's DNS changes, and its endpoints are health-checked. */
+    private void startUpstream(Upstream u) {
+        u.addListener((upstream, added, removed) -> pools.retire(removed));
         health.put(u, HealthChecker.start(List.of(u), group, probe, random));
+    }
+
+    /**
+     * Gives every endpoint name its first lookup before traffic arrives, as long as a lookup may take
+     * (a name that still has no answer then fails its requests with dns_timeout until it does).
+     */
+    private static void awaitFirstAnswers(CompletableFuture<Void> settled, DnsConfig dnsConfig) {
+        long waitMillis = dnsConfig.timeout().toMillis() * Math.max(2, dnsConfig.resolvers().size() + 1) + 500;
+        try {
+            settled.get(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("some endpoint names have no DNS answer after {} ms; their requests fail with dns_timeout "
+                    + "until one arrives", waitMillis);
+        } catch (ExecutionException e) {
+            log.warn("first DNS lookups failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** DNS lookups, failures and stale answers so far. */
+    public DnsRefresher dns() {
+        return dns;
     }
 
     /**
@@ -152,17 +190,21 @@ public final class CandorServer implements AutoCloseable {
         }
         ProxyContext old = context.get();
         Upstreams upstreams = Upstreams.of(next, old.upstreams(), random, System::nanoTime, Clock.systemUTC());
-        context.set(old.next(next, upstreams));
         List<String> kept = new ArrayList<>();
         List<String> added = new ArrayList<>();
+        List<Upstream> fresh = new ArrayList<>();
         for (Upstream u : upstreams.all()) {
             if (health.containsKey(u)) {
                 kept.add(u.name());
             } else {
                 added.add(u.name());
-                startHealthChecks(u);
+                fresh.add(u);
+                startUpstream(u);
             }
         }
+        // New names get their first answers before any request can use them (reloads run off the event loops).
+        awaitFirstAnswers(dns.follow(fresh), next.dns());
+        context.set(old.next(next, upstreams));
         List<String> retired = new ArrayList<>();
         for (Upstream u : old.upstreams().all()) {
             if (upstreams.get(u.name()) != u) {
@@ -171,6 +213,7 @@ public final class CandorServer implements AutoCloseable {
                 if (checker != null) {
                     checker.close();
                 }
+                dns.forget(u);
                 UpstreamRetirement.start(u, pools, group.next());
             }
         }
@@ -244,6 +287,8 @@ public final class CandorServer implements AutoCloseable {
 
     /**
      * Takes an endpoint out of rotation (or puts it back): no new requests, in-flight ones finish.
+     * {@code endpoint} is an address ({@code 10.0.0.7:8080}) or a configured name
+     * ({@code api.internal:8080}), which applies to every address the name resolves to now.
      *
      * @return false when there is no such upstream or endpoint
      */
@@ -252,14 +297,15 @@ public final class CandorServer implements AutoCloseable {
         if (u == null) {
             return false;
         }
+        boolean found = false;
         for (Endpoint e : u.endpoints()) {
-            if (e.label().equals(endpoint)) {
+            if (e.label().equals(endpoint) || e.address().toString().equals(endpoint)) {
                 e.health().drain(draining);
-                log.info("upstream {} endpoint {}: {}", upstream, endpoint, draining ? "draining" : "back in rotation");
-                return true;
+                log.info("upstream {} endpoint {}: {}", upstream, e.describe(), draining ? "draining" : "back in rotation");
+                found = true;
             }
         }
-        return false;
+        return found;
     }
 
     /** Requests sent again, transparently, because a pooled connection turned out to be closed. */
@@ -306,12 +352,14 @@ public final class CandorServer implements AutoCloseable {
             return;
         }
         context.get().startDraining();
+        dns.close();
         synchronized (this) {
             health.values().forEach(HealthChecker::close);
         }
         acceptors.forEach(Channel::close);
         tracker.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         pools.close();
+        resolver.loop().execute(resolver::close);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         accessLog.close();
     }

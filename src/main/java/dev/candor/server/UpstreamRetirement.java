@@ -50,9 +50,7 @@ final class UpstreamRetirement {
             loop.schedule(this::check, CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
-        for (Endpoint e : upstream.endpoints()) {
-            pools.retire(e);
-        }
+        pools.retire(upstream.endpoints());
         log.info("upstream {} (replaced or removed by a reload): pools closed", upstream.name());
     }
 

@@ -27,14 +27,14 @@ class ConfigProblemsTest {
                 routes: [{upstream: api}]
                 """)).containsExactly(
                 "4:5: unknown key 'timeout' in upstreams.api (expected one of: endpoints, balancer, timeouts, pool,"
-                        + " health_check, outlier_detection, retries, when_all_unhealthy)");
+                        + " health_check, outlier_detection, retries, when_all_unhealthy, dns)");
     }
 
     @Test
     void unknownTopLevelKeyFromTheSpecIsMarkedAsNotSupportedYet() {
         assertThat(problems("cache:\n  max_size: 1MiB\n" + VALID_TAIL)).containsExactly(
                 "1:1: unknown key 'cache' at the top level (expected one of: listeners, admin, workers, access_log, errors,"
-                        + " limits, shutdown_grace, routes, upstreams; 'cache' is not supported yet)");
+                        + " limits, shutdown_grace, dns, routes, upstreams; 'cache' is not supported yet)");
     }
 
     @Test
@@ -222,9 +222,9 @@ class ConfigProblemsTest {
                     endpoints: []
                   c:
                 """)).containsExactly(
-                "3:3: upstreams.a: no endpoints; add at least one under 'endpoints'",
+                "3:3: upstreams.a: no endpoints; add at least one under 'endpoints' or name an SRV record under 'dns.srv'",
                 "6:16: upstreams.b.endpoints: empty list; add at least one endpoint",
-                "7:3: upstreams.c: no endpoints; add at least one under 'endpoints'");
+                "7:3: upstreams.c: no endpoints; add at least one under 'endpoints' or name an SRV record under 'dns.srv'");
     }
 
     @Test
@@ -272,7 +272,7 @@ class ConfigProblemsTest {
                     tls: {verify: true}
                 """)).containsExactly(
                 "5:5: unknown key 'tls' in upstreams.app (expected one of: endpoints, balancer, timeouts, pool,"
-                        + " health_check, outlier_detection, retries, when_all_unhealthy; 'tls' is not supported yet)");
+                        + " health_check, outlier_detection, retries, when_all_unhealthy, dns; 'tls' is not supported yet)");
     }
 
     @Test

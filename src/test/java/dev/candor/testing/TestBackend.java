@@ -61,7 +61,7 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicLong bodyBytes = new AtomicLong();
     private volatile BackendScript script;
 
-    private TestBackend(BackendScript script) {
+    private TestBackend(BackendScript script, InetSocketAddress bind) {
         this.script = requireNonNull(script, "script");
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-backend", true),
                 NioIoHandler.newFactory());
@@ -80,7 +80,7 @@ public final class TestBackend implements AutoCloseable {
                                     .addLast(new Recorder(accepted.incrementAndGet()));
                         }
                     })
-                    .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+                    .bind(bind).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -89,7 +89,15 @@ public final class TestBackend implements AutoCloseable {
 
     /** Starts a backend that answers every request with {@code script}. */
     public static TestBackend start(BackendScript script) {
-        return new TestBackend(script);
+        return new TestBackend(script, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /**
+     * Starts a backend on a given loopback address and port, e.g. {@code 127.0.0.2} or {@code ::1} on the
+     * port of another backend, so that DNS alone decides which one a name reaches.
+     */
+    public static TestBackend startOn(String ip, int port, BackendScript script) {
+        return new TestBackend(script, new InetSocketAddress(ip, port));
     }
 
     /** Starts a backend that answers 200 with {@code body}. */
