@@ -2,6 +2,8 @@ package dev.candor.admin;
 
 import dev.candor.testing.Reply;
 import dev.candor.testing.TestBackend;
+import dev.candor.testing.TestDnsServer;
+import io.netty.handler.codec.dns.DnsRecordType;
 import dev.candor.upstream.Upstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -133,6 +135,57 @@ class ReloadTest {
     }
 
     @Test
+    void aKeptUpstreamKeepsItsDnsAnswersAndANewOnesNamesAreLookedUpBeforeTheSwap() {
+        TestDnsServer dns = keep(TestDnsServer.start());
+        TestBackend app = keep(TestBackend.answering("app"));
+        TestBackend extra = keep(TestBackend.answering("extra"));
+        dns.a("app.test", 300, "127.0.0.1").a("extra.test", 300, "127.0.0.1");
+        String base = """
+                listeners:
+                  - address: 127.0.0.1:0
+                admin:
+                  address: 127.0.0.1:0
+                workers: 2
+                dns:
+                  resolvers: ["%s"]
+                  timeout: 300ms
+                routes:
+                  - name: side
+                    match: { path_prefix: /side/ }
+                    upstream: %s
+                  - name: main
+                    upstream: app
+                upstreams:
+                  app:
+                    endpoints:
+                      - address: app.test:%d
+                  %s:
+                    endpoints:
+                      - address: %s
+                """;
+        AdminUnderTest t = keep(AdminUnderTest.start(dir, base.formatted(dns.address(), "spare", app.port(), "spare",
+                "127.0.0.1:" + app.port())));
+        assertThat(t.request("/").body()).isEqualTo("app");
+        Upstream before = t.server.upstreams().get("app");
+        int appLookups = dns.queries("app.test", DnsRecordType.A);
+
+        t.rewrite(base.formatted(dns.address(), "extra", app.port(), "extra", "extra.test:" + extra.port()));
+        assertThat(t.post("/api/reload").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> first = t.request("/side/x");
+        assertThat(first.statusCode()).as("no dns_timeout: %s", first.headers().firstValue("proxy-status"))
+                .isEqualTo(200);
+        assertThat(first.body()).isEqualTo("extra");
+        assertThat(t.server.upstreams().get("app")).isSameAs(before);
+        assertThat(dns.queries("app.test", DnsRecordType.A)).as("the kept upstream's answer was not asked again")
+                .isEqualTo(appLookups);
+        JsonNode extraEndpoint = t.json("/api/upstreams/extra").get("endpoints").get(0);
+        assertThat(extraEndpoint.get("configured").asString()).isEqualTo("extra.test:" + extra.port());
+        assertThat(extraEndpoint.get("resolved").get(0).asString()).isEqualTo("127.0.0.1:" + extra.port());
+        assertThat(t.get("/metrics").body()).contains("candor_dns_lookups_total");
+    }
+
+    @Test
     void anInvalidFileAnswers400WithEveryErrorLocatedAndChangesNothing() {
         TestBackend app = keep(TestBackend.answering("app"));
         AdminUnderTest t = keep(AdminUnderTest.start(dir, config(app.port(), "30s", "spare", app.port())));
@@ -261,10 +314,15 @@ class ReloadTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             running.set(false);
             for (Thread t : threads) {
-                t.join(15_000);
+                try {
+                    t.join(15_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

@@ -85,7 +85,7 @@
         }
         const errs = Object.entries(e.errors).map(([t, n]) => t + " " + n).join(", ");
         return el("tr", { "data-endpoint": e.address, "data-state": e.state },
-          el("td", {}, e.address),
+          el("td", {}, e.address, e.configured !== e.address ? el("div", { class: "quiet" }, e.configured) : null),
           el("td", {}, el("span", { class: "state " + e.state }, e.state)),
           why,
           el("td", { class: "num" }, e.in_flight),
