@@ -81,7 +81,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             if (!authorized(request)) {
                 Replies.problem(ctx, keepAlive, UNAUTHORIZED, "unauthorized",
-                        "this admin API needs 'Authorization: Bearer TOKEN' (admin.token)", Map.of());
+                        "this admin API needs 'Authorization: Bearer TOKEN' (admin.token)", Map.of(),
+                        HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"candor admin\"");
                 return;
             }
             if (method.equals(HttpMethod.POST) && crossOrigin(request)) {
@@ -335,7 +336,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static void notAllowed(ChannelHandlerContext ctx, boolean keepAlive, String allowed) {
         Replies.problem(ctx, keepAlive, METHOD_NOT_ALLOWED, "method-not-allowed",
-                "this endpoint answers " + allowed + " only", Map.of("allow", allowed));
+                "this endpoint answers " + allowed + " only", Map.of(), HttpHeaderNames.ALLOW, allowed);
     }
 
     @Override

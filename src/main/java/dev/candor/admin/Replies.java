@@ -35,17 +35,32 @@ final class Replies {
      */
     static void problem(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String name,
                         String detail, Map<String, Object> extensions) {
+        problem(ctx, keepAlive, status, name, detail, extensions, null, null);
+    }
+
+    /** The same with one extra response header (e.g. {@code Allow} on a 405), unless its name is null. */
+    static void problem(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String name,
+                        String detail, Map<String, Object> extensions, CharSequence header, String value) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "urn:candor:admin:" + name);
         body.put("title", status.reasonPhrase());
         body.put("status", status.code());
         body.put("detail", detail);
         body.putAll(extensions);
-        send(ctx, keepAlive, status, PROBLEM, MAPPER.writeValueAsBytes(body), "no-store");
+        FullHttpResponse response = response(status, PROBLEM, MAPPER.writeValueAsBytes(body), "no-store");
+        if (header != null) {
+            response.headers().set(header, value);
+        }
+        send(ctx, keepAlive, response);
     }
 
     static void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String contentType,
                      byte[] body, String cacheControl) {
+        send(ctx, keepAlive, response(status, contentType, body, cacheControl));
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body,
+                                             String cacheControl) {
         ByteBuf content = Unpooled.wrappedBuffer(body);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         response.headers()
@@ -53,7 +68,7 @@ final class Replies {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CACHE_CONTROL, cacheControl)
                 .set("X-Content-Type-Options", "nosniff");
-        send(ctx, keepAlive, response);
+        return response;
     }
 
     static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {

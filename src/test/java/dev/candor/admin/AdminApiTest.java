@@ -130,7 +130,9 @@ class AdminApiTest {
         assertProblem(t.get("/api/errors/no-such-id"), 404, "urn:candor:admin:not-found");
         assertProblem(t.get("/api/nothing"), 404, "urn:candor:admin:not-found");
         assertProblem(t.get("/api/upstreams/nope"), 404, "urn:candor:admin:not-found");
-        assertProblem(t.get("/api/reload"), 405, "urn:candor:admin:method-not-allowed");
+        HttpResponse<String> wrongMethod = t.get("/api/reload");
+        assertProblem(wrongMethod, 405, "urn:candor:admin:method-not-allowed");
+        assertThat(wrongMethod.headers().firstValue("allow")).hasValue("POST");
         assertProblem(t.post("/api/upstreams/app/endpoints/10.9.9.9:1/drain"), 404, "urn:candor:admin:not-found");
         HttpResponse<String> crossOrigin = t.send(t.admin("/api/reload").header("Origin", "http://evil.example")
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
@@ -192,6 +194,8 @@ class AdminApiTest {
         for (String path : List.of("/metrics", "/api/status", "/api/upstreams", "/api/errors", "/api/activity")) {
             HttpResponse<String> refused = anonymous.get(path);
             assertProblem(refused, 401, "urn:candor:admin:unauthorized");
+            assertThat(refused.headers().firstValue("www-authenticate")).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("Bearer"));
             assertThat(withToken.get(path).statusCode()).as(path).isEqualTo(200);
         }
         assertProblem(anonymous.post("/api/reload"), 401, "urn:candor:admin:unauthorized");
