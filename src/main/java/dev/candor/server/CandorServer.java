@@ -178,8 +178,9 @@ public final class CandorServer implements AutoCloseable {
     /**
      * Swaps in a validated config (see {@code ConfigLoader.parseForReload}): new requests use it at once,
      * requests in flight finish on the one they started with. Upstreams whose config did not change are
-     * kept as they are (endpoints, pools, health, ejections, drains); the others are replaced, and the
-     * pools of replaced or removed ones close once their last request is done.
+     * kept as they are (endpoints, pools, health, ejections, drains, DNS answers); the others are replaced.
+     * New upstreams get their first DNS answers before the swap. Replaced or removed upstreams stop their
+     * health checks and DNS refreshes at once, and their pools close once their last request is done.
      *
      * @return what changed
      */
