@@ -122,6 +122,51 @@ class AdminApiTest {
     }
 
     @Test
+    void anEndpointFailingItsHealthChecksShowsTheErrorTypeSinceWhenAndTheLastCheck() {
+        TestBackend backend = keep(TestBackend.answering("ok"));
+        int refusing = Ports.refusing();
+        AdminUnderTest t = keep(AdminUnderTest.start(dir, AdminUnderTest.config("""
+                health_check: { type: tcp, interval: 100ms, timeout: 100ms, unhealthy_threshold: 2 }
+                """, backend.port(), refusing)));
+        String bad = "127.0.0.1:" + refusing;
+
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                endpoint(t.json("/api/upstreams/app"), bad).get("state").asString().equals("unhealthy"));
+
+        JsonNode e = endpoint(t.json("/api/upstreams/app"), bad);
+        assertThat(e.get("error").asString()).isEqualTo("connection_refused");
+        assertThat(e.get("why").asString()).startsWith("unhealthy: connection_refused since ");
+        assertThat(java.time.Instant.parse(e.get("since").asString())).isBefore(java.time.Instant.now());
+        assertThat(e.get("last_check").get("ok").asBoolean()).isFalse();
+        assertThat(e.get("last_check").get("error").asString()).isEqualTo("connection_refused");
+        JsonNode good = endpoint(t.json("/api/upstreams/app"), "127.0.0.1:" + backend.port());
+        assertThat(good.get("last_check").get("ok").asBoolean()).isTrue();
+        assertThat(good.get("error").isNull()).isTrue();
+        assertThat(t.json("/api/upstreams/app").get("healthy_endpoints").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureThatWasRetriedListsEveryAttempt() {
+        int first = Ports.refusing();
+        int second = Ports.refusing();
+        AdminUnderTest t = keep(AdminUnderTest.start(dir, AdminUnderTest.config("""
+                retries: { attempts: 1, on: [connect_failure], budget_percent: 100 }
+                outlier_detection: off
+                """, first, second)));
+        String id = t.request("/twice").headers().firstValue("x-request-id").orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> t.get("/api/errors/" + id).statusCode() == 200);
+
+        JsonNode attempts = t.json("/api/errors/" + id).get("attempts");
+
+        assertThat(attempts.size()).isEqualTo(2);
+        assertThat(attempts.get(0).get("number").asInt()).isEqualTo(1);
+        assertThat(attempts.get(1).get("number").asInt()).isEqualTo(2);
+        assertThat(List.of(attempts.get(0).get("endpoint").asString(), attempts.get(1).get("endpoint").asString()))
+                .containsExactlyInAnyOrder("127.0.0.1:" + first, "127.0.0.1:" + second);
+        assertThat(attempts.get(1).get("error").asString()).isEqualTo("connection_refused");
+    }
+
+    @Test
     void badRequestsAnswerProblemDetails() {
         TestBackend backend = keep(TestBackend.answering("ok"));
         AdminUnderTest t = keep(AdminUnderTest.start(dir, AdminUnderTest.config("", backend.port())));
