@@ -160,6 +160,20 @@ public final class Metrics {
         return e == null ? LatencyWindow.Percentiles.NONE : e.latency.percentiles();
     }
 
+    /**
+     * Drops the series of an endpoint that is gone (DNS removed its address, or a reload its upstream),
+     * so that label values stay bounded by what is running rather than by everything that ever ran.
+     */
+    public void forgetEndpoint(String upstream, String endpoint) {
+        ConcurrentHashMap<String, EndpointSeries> byEndpoint = endpoints.get(upstream);
+        if (byEndpoint != null) {
+            byEndpoint.remove(endpoint);
+        }
+        attempts.removeIf(l -> l.get(0).equals(upstream) && l.get(1).equals(endpoint));
+        upstreamDuration.remove(upstream, endpoint);
+        errors.removeIf(l -> l.get(1).equals(upstream) && l.get(2).equals(endpoint));
+    }
+
     /** Dates recent latency samples (see {@link LatencyWindow#fold}); call every few seconds. */
     public void foldLatencies() {
         requestLatency.fold();

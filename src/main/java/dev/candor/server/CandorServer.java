@@ -52,6 +52,8 @@ public final class CandorServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CandorServer.class);
     /** How many failure reports are kept for the admin API. */
     private static final int RECENT_FAILURES = 1000;
+    /** How long the metric series of a removed endpoint outlive it. */
+    private static final long FORGET_AFTER_SECONDS = 60;
 
     private final Transport transport;
     private final EventLoopGroup group;
@@ -146,10 +148,32 @@ public final class CandorServer implements AutoCloseable {
         return server;
     }
 
-    /** Pools follow the upstream's DNS changes, and its endpoints are health-checked. */
+    /** Pools and metrics follow the upstream's DNS changes, and its endpoints are health-checked. */
     private void startUpstream(Upstream u) {
-        u.addListener((upstream, added, removed) -> pools.retire(removed));
+        u.addListener((upstream, added, removed) -> {
+            pools.retire(removed);
+            forgetLater(upstream.name(), removed);
+        });
         health.put(u, HealthChecker.start(List.of(u), group, probe, random));
+    }
+
+    /**
+     * Drops the metric series of endpoints that are gone, a while later: requests still in flight to
+     * them record first, and an address that DNS gives back meanwhile keeps its series.
+     */
+    private void forgetLater(String upstream, List<Endpoint> gone) {
+        List<String> labels = gone.stream().map(Endpoint::label).toList();
+        if (group.isShuttingDown()) {
+            return;
+        }
+        group.next().schedule(() -> {
+            Upstream now = upstreams().get(upstream);
+            for (String label : labels) {
+                if (now == null || now.endpoints().stream().noneMatch(e -> e.label().equals(label))) {
+                    metrics().forgetEndpoint(upstream, label);
+                }
+            }
+        }, FORGET_AFTER_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
@@ -216,6 +240,7 @@ public final class CandorServer implements AutoCloseable {
                 }
                 dns.forget(u);
                 UpstreamRetirement.start(u, pools, group.next());
+                forgetLater(u.name(), u.endpoints());
             }
         }
         log.info("config reloaded: upstreams kept {}, new or changed {}, replaced or removed {}", kept, added, retired);
