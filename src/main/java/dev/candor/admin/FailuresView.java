@@ -47,6 +47,7 @@ final class FailuresView {
             attempts.add(attempt(a));
         }
         out.put("attempts", attempts);
+        out.put("dns", DnsView.evidence(r.dns()));
         out.put("trace", r.trace());
         return out;
     }

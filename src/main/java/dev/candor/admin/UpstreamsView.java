@@ -44,6 +44,7 @@ final class UpstreamsView {
             usable += e.health().usable() ? 1 : 0;
         }
         out.put("healthy_endpoints", usable);
+        out.put("dns", DnsView.sources(u));
         out.put("endpoints", endpoints);
         return out;
     }
