@@ -24,6 +24,7 @@ class ArchitectureTest {
     void packagesDependOnlyOnLayersBelowThem() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("dev.candor.cli..")
+                .layer("admin").definedBy("dev.candor.admin..")
                 .layer("demo").definedBy("dev.candor.demo..")
                 .layer("doctor").definedBy("dev.candor.doctor..")
                 .layer("server").definedBy("dev.candor.server..")
@@ -36,16 +37,17 @@ class ArchitectureTest {
                 .layer("failure").definedBy("dev.candor.failure..")
                 .layer("config").definedBy("dev.candor.config..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("admin").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("demo").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("doctor").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("server").mayOnlyBeAccessedByLayers("cli", "admin")
                 .whereLayer("proxy").mayOnlyBeAccessedByLayers("server", "doctor")
                 .whereLayer("health").mayOnlyBeAccessedByLayers("server")
-                .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "health", "server", "doctor")
-                .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "health", "server", "doctor")
-                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "cli", "doctor")
+                .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "health", "server", "admin", "doctor")
+                .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "health", "server", "admin", "doctor")
+                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "admin", "cli", "doctor")
                 .whereLayer("balance").mayOnlyBeAccessedByLayers("upstream")
-                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "cli", "doctor")
+                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "admin", "cli", "doctor")
                 .check(classes);
     }
 

@@ -20,6 +20,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, defaultValue = "candor.yaml", description = "config file (default: ${DEFAULT-VALUE})")
     Path config;
 
+    @Option(names = "--watch", description = "reload when the config file changes (besides SIGHUP and POST /api/reload)")
+    boolean watch;
+
     @Override
     public Integer call() {
         CandorConfig c;
@@ -41,8 +44,19 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("candor: " + e.getMessage());
             return 1;
         }
+        LiveControl live;
+        try {
+            live = LiveControl.start(server, c.admin(), config, watch);
+        } catch (IOException e) {
+            server.close();
+            System.err.println("candor: " + e.getMessage());
+            return 1;
+        }
         System.err.println("candor " + BuildInfo.version() + " serving on " + server.addresses()
                 + " (" + server.transportName() + ", " + c.effectiveWorkers() + " event loops)");
-        return ServeLoop.serve(server, c.shutdownGrace(), () -> { });
+        if (live.adminUrl() != null) {
+            System.err.println("candor: admin API and dashboard on " + live.adminUrl());
+        }
+        return ServeLoop.serve(server, c.shutdownGrace(), live::close);
     }
 }

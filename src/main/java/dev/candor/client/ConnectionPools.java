@@ -39,8 +39,8 @@ public final class ConnectionPools implements AutoCloseable {
     }
 
     /**
-     * Closes the pools of endpoints that DNS removed: idle connections now, busy ones when their
-     * request ends.
+     * Closes the pools of endpoints that DNS removed, or whose upstream a reload removed: idle
+     * connections now, busy ones when their request ends.
      */
     public void retire(Iterable<Endpoint> removed) {
         for (Endpoint e : removed) {
@@ -67,6 +67,21 @@ public final class ConnectionPools implements AutoCloseable {
     public int idleConnections(Endpoint endpoint) {
         EndpointPool pool = pools.get(endpoint);
         return pool == null ? 0 : pool.idleConnections();
+    }
+
+    /**
+     * Closes the idle connections to the endpoint; busy ones finish their requests and stay pooled.
+     *
+     * @return how many were idle when asked
+     */
+    public int flushIdle(Endpoint endpoint) {
+        EndpointPool pool = pools.get(endpoint);
+        if (pool == null) {
+            return 0;
+        }
+        int idle = pool.idleConnections();
+        pool.closeIdle();
+        return idle;
     }
 
     @Override

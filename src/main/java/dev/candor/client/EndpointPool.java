@@ -297,6 +297,11 @@ final class EndpointPool {
     /** Closes idle connections now and every other one when it is given back. */
     void close() {
         closed = true;
+        closeIdle();
+    }
+
+    /** Closes the idle connections (each on its own loop); busy ones stay and return to the pool as usual. */
+    void closeIdle() {
         for (LoopSlot s : slots.values()) {
             s.loop.execute(() -> {
                 UpstreamConnection c;

@@ -21,7 +21,7 @@ import static java.util.Objects.requireNonNull;
 final class BindingProblemHandler extends DeserializationProblemHandler {
 
     // Keys of the spec that later work will add; saying so beats a bare "unknown key".
-    private static final Set<String> NOT_YET_SUPPORTED = Set.of("admin", "tls", "cache");
+    private static final Set<String> NOT_YET_SUPPORTED = Set.of("tls", "cache");
 
     private final Problems problems;
 
@@ -65,6 +65,9 @@ final class BindingProblemHandler extends DeserializationProblemHandler {
     }
 
     private static String describeExpected(Class<?> type) {
+        if (type == RawConfig.Admin.class) {
+            return "off or a mapping with 'address' and 'token'";
+        }
         if (type == RawConfig.AccessLog.class) {
             return "off or a mapping with 'path'";
         }

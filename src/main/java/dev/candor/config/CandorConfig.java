@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  * {@link ConfigLoader} and never read raw again.
  *
  * @param source the file it was loaded from, or {@code null} when built in code
+ * @param admin the admin listener ({@link AdminConfig#OFF} when disabled)
  * @param workers event-loop threads; 0 means one per available core
  * @param upstreams by name, in the order they were declared
  * @param dns how endpoint host names are resolved
@@ -19,6 +20,7 @@ import static java.util.Objects.requireNonNull;
 public record CandorConfig(
         Path source,
         List<ListenerConfig> listeners,
+        AdminConfig admin,
         int workers,
         AccessLogConfig accessLog,
         ErrorsConfig errors,
@@ -28,15 +30,24 @@ public record CandorConfig(
         Map<String, UpstreamConfig> upstreams,
         DnsConfig dns) {
 
-    /** A config with the default resolver settings. */
+    /** A config with the default admin listener (127.0.0.1:9901, no token) and the default resolver settings. */
     public CandorConfig(Path source, List<ListenerConfig> listeners, int workers, AccessLogConfig accessLog,
                         ErrorsConfig errors, LimitsConfig limits, Duration shutdownGrace, List<RouteConfig> routes,
                         Map<String, UpstreamConfig> upstreams) {
         this(source, listeners, workers, accessLog, errors, limits, shutdownGrace, routes, upstreams, DnsConfig.DEFAULTS);
     }
 
+    /** A config with the default admin listener (127.0.0.1:9901, no token). */
+    public CandorConfig(Path source, List<ListenerConfig> listeners, int workers, AccessLogConfig accessLog,
+                        ErrorsConfig errors, LimitsConfig limits, Duration shutdownGrace, List<RouteConfig> routes,
+                        Map<String, UpstreamConfig> upstreams, DnsConfig dns) {
+        this(source, listeners, AdminConfig.DEFAULTS, workers, accessLog, errors, limits, shutdownGrace, routes,
+                upstreams, dns);
+    }
+
     public CandorConfig {
         listeners = List.copyOf(requireNonNull(listeners, "listeners"));
+        requireNonNull(admin, "admin");
         requireNonNull(accessLog, "accessLog");
         requireNonNull(errors, "errors");
         requireNonNull(limits, "limits");
@@ -44,6 +55,12 @@ public record CandorConfig(
         routes = List.copyOf(requireNonNull(routes, "routes"));
         upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requireNonNull(upstreams, "upstreams")));
         requireNonNull(dns, "dns");
+    }
+
+    /** The same config with another admin listener. */
+    public CandorConfig withAdmin(AdminConfig other) {
+        return new CandorConfig(source, listeners, other, workers, accessLog, errors, limits, shutdownGrace, routes,
+                upstreams, dns);
     }
 
     /** The number of event-loop threads to start, resolving {@code auto}. */

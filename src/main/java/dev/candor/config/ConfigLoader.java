@@ -64,6 +64,22 @@ public final class ConfigLoader {
     /** Parses YAML text; sourceName is used as FILE in problems; env looks up ${VAR}. */
     public static CandorConfig parse(String yaml, String sourceName, Path source, Function<String, String> env)
             throws ConfigException {
+        return parse(yaml, sourceName, source, env, null);
+    }
+
+    /**
+     * Parses YAML text meant to replace {@code running} in a live process: besides every check of
+     * {@link #parse}, a change to a setting that only takes effect at start-up is a problem too (see
+     * {@link ReloadCheck}), located like any other.
+     */
+    public static CandorConfig parseForReload(String yaml, String sourceName, Path source,
+                                              Function<String, String> env, CandorConfig running)
+            throws ConfigException {
+        return parse(yaml, sourceName, source, env, requireNonNull(running, "running"));
+    }
+
+    private static CandorConfig parse(String yaml, String sourceName, Path source, Function<String, String> env,
+                                      CandorConfig running) throws ConfigException {
         requireNonNull(yaml, "yaml");
         requireNonNull(sourceName, "sourceName");
         requireNonNull(env, "env");
@@ -90,6 +106,9 @@ public final class ConfigLoader {
             throw problems.failure();
         }
         CandorConfig config = new ConfigValidator(problems, new Values(problems, env), source).validate(raw);
+        if (config != null && running != null) {
+            ReloadCheck.compare(running, config, problems);
+        }
         if (problems.any() || config == null) {
             throw problems.failure();
         }

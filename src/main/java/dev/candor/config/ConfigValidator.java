@@ -31,6 +31,7 @@ final class ConfigValidator {
         return new CandorConfig(
                 source,
                 new ListenerValidator(problems, values).validate(raw.listeners),
+                admin(raw.admin),
                 workers(raw.workers),
                 accessLog(raw.accessLog),
                 errors(raw.errors),
@@ -52,6 +53,27 @@ final class ConfigValidator {
             return 0;
         }
         return values.integer("workers", raw, 0, 1, Integer.MAX_VALUE);
+    }
+
+    private AdminConfig admin(RawConfig.Admin raw) {
+        if (raw == null) {
+            return AdminConfig.DEFAULTS;
+        }
+        if (raw.shorthand != null) {
+            String text = values.text("admin", raw.shorthand);
+            if (text != null && !text.equals("off")) {
+                problems.at("admin", "expected off or a mapping with 'address' and 'token', found '" + text + "'");
+            }
+            return AdminConfig.OFF;
+        }
+        HostPort address = values.hostPort("admin.address", raw.address, 0);
+        String token = values.text("admin.token", raw.token);
+        if (token != null && !token.isEmpty() && !token.matches("[\\x21-\\x7e]+")) {
+            // It travels in an Authorization header: visible ASCII only (RFC 9110 token68 is stricter).
+            problems.at("admin.token", "must be printable ASCII without spaces");
+            token = null;
+        }
+        return new AdminConfig(true, address == null ? AdminConfig.DEFAULT_ADDRESS : address, token);
     }
 
     private AccessLogConfig accessLog(RawConfig.AccessLog raw) {

@@ -56,6 +56,15 @@ public final class ConfigWarnings {
                         + " keep it below the backend's keep-alive timeout");
             }
         }
+        AdminConfig admin = config.admin();
+        if (admin.enabled() && admin.token() == null && !isLoopback(admin.address().host())) {
+            warnings.add("admin.address " + admin.address() + " is reachable from other hosts and admin.token is"
+                    + " not set: anyone who can connect can reload the config and drain endpoints");
+        }
         return warnings;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 }

@@ -14,6 +14,8 @@ final class RawConfig {
     // and buffers unknown keys until the end of the mapping, losing where they were written.
     // Public fields are the allowed keys (snake_case), in the order "expected one of" lists them.
     public List<Listener> listeners;
+    @JsonDeserialize(using = AdminShorthand.class)
+    public Admin admin;
     public String workers;
     @JsonDeserialize(using = AccessLogShorthand.class)
     public AccessLog accessLog;
@@ -27,6 +29,13 @@ final class RawConfig {
     static final class Listener {
         public String name;
         public String address;
+    }
+
+    static final class Admin {
+        public String address;
+        public String token;
+        /** The scalar form ({@code admin: off}); not a key. */
+        String shorthand;
     }
 
     static final class AccessLog {

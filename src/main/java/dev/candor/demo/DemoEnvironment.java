@@ -5,11 +5,14 @@ import dev.candor.config.BalancerConfig;
 import dev.candor.config.CandorConfig;
 import dev.candor.config.EndpointConfig;
 import dev.candor.config.ErrorsConfig;
+import dev.candor.config.HealthCheckConfig;
 import dev.candor.config.HostPort;
 import dev.candor.config.LimitsConfig;
 import dev.candor.config.ListenerConfig;
 import dev.candor.config.MatchConfig;
+import dev.candor.config.OutlierConfig;
 import dev.candor.config.PoolConfig;
+import dev.candor.config.RetryConfig;
 import dev.candor.config.RouteConfig;
 import dev.candor.config.TimeoutsConfig;
 import dev.candor.config.UpstreamConfig;
@@ -34,6 +37,13 @@ import java.util.Map;
 public final class DemoEnvironment implements AutoCloseable {
     /** Short enough that the slow backend (3 s) trips it. */
     static final Duration DEMO_RESPONSE_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * Quick active checks, so the dashboard soon shows each failing backend as unhealthy with its error
+     * type. Each upstream has one endpoint and panics when it is unhealthy (routes to it anyway), so
+     * every demo URL keeps showing its own failure rather than destination_unavailable.
+     */
+    private static final HealthCheckConfig HEALTH_CHECK = new HealthCheckConfig(HealthCheckConfig.Mode.HTTP, "/", null,
+            Duration.ofSeconds(2), DEMO_RESPONSE_TIMEOUT, 2, 2, 200, 399);
 
     private final EventLoopGroup group;
     private final List<DemoBackend> backends;
@@ -117,6 +127,12 @@ public final class DemoEnvironment implements AutoCloseable {
             }
             y.append("    timeouts: { connect: ").append(t.connect().toMillis()).append("ms, response: ")
                     .append(t.response().toMillis()).append("ms, idle: ").append(t.idle().toMillis()).append("ms }\n");
+            HealthCheckConfig h = u.healthCheck();
+            y.append("    health_check: { path: ").append(h.path()).append(", interval: ").append(h.interval().toMillis())
+                    .append("ms, timeout: ").append(h.timeout().toMillis()).append("ms, healthy_threshold: ")
+                    .append(h.healthyThreshold()).append(", unhealthy_threshold: ").append(h.unhealthyThreshold())
+                    .append(" }\n");
+            y.append("    when_all_unhealthy: panic\n");
         }
         return y.toString();
     }
@@ -125,7 +141,8 @@ public final class DemoEnvironment implements AutoCloseable {
         TimeoutsConfig timeouts = new TimeoutsConfig(Duration.ofSeconds(2), DEMO_RESPONSE_TIMEOUT, Duration.ofSeconds(5));
         upstreams.put(name, new UpstreamConfig(name,
                 List.of(new EndpointConfig(new HostPort("127.0.0.1", port), 1)),
-                BalancerConfig.ROUND_ROBIN, timeouts, PoolConfig.DEFAULTS));
+                BalancerConfig.ROUND_ROBIN, timeouts, PoolConfig.DEFAULTS, HEALTH_CHECK, OutlierConfig.DEFAULTS,
+                RetryConfig.DEFAULTS, UpstreamConfig.AllUnhealthy.PANIC));
         routes.add(new RouteConfig(name, new MatchConfig(null, "/" + name, null), name));
     }
 

@@ -8,6 +8,7 @@ import dev.candor.failure.ErrorType;
 import dev.candor.failure.FailureReport;
 import dev.candor.failure.Signal;
 import dev.candor.observe.AccessLogEntry;
+import dev.candor.observe.Metrics;
 import dev.candor.observe.Trace;
 import dev.candor.upstream.DnsProvenance;
 import dev.candor.upstream.DnsSource;
@@ -45,6 +46,8 @@ final class FailureRecorder {
         List<DnsEvidence> dns = error == null ? List.of() : dnsEvidence(f);
         String detail = withNote(f.detail(), dns);
         double durationMs = f.trace().elapsedNanos() / 1e6;
+        // Metrics first: whoever sees the access-log line can rely on the metrics including the request.
+        recordMetrics(context.metrics(), f, error, last);
         context.accessLog().log(new AccessLogEntry(
                 f.time(), f.requestId(), f.clientIp(), f.method(), f.hostHeader(), f.uri(),
                 f.http10() ? "HTTP/1.0" : "HTTP/1.1", f.status(), f.bytesSent(), durationMs,
@@ -74,6 +77,22 @@ final class FailureRecorder {
                 attempts, f.trace().toString(), dns);
         context.failures().add(report);
         logLine(f, error, report);
+    }
+
+    private static void recordMetrics(Metrics metrics, Facts f, ErrorType error, Attempt last) {
+        metrics.request(f.route() == null ? null : f.route().name(), f.status(), f.trace().elapsedNanos());
+        if (error != null) {
+            metrics.error(error, f.upstream() == null ? null : f.upstream().name(),
+                    last == null ? null : last.endpoint.label());
+        }
+        List<Attempt> attempts = f.attempts();
+        for (int i = 0; i < attempts.size(); i++) {
+            Attempt a = attempts.get(i);
+            long duration = a.endedNanos >= 0 ? a.endedNanos - a.startedNanos : -1;
+            // The first attempt and transparent stale-connection retries are not retries.policy retries.
+            metrics.attempt(a.endpoint.upstream(), a.endpoint.label(), a.cause == null ? null : a.cause.type(),
+                    duration, i > 0 && !a.transparent, a.transparent);
+        }
     }
 
     /** A command to see the failure first-hand: for a DNS failure, the lookup that failed. */

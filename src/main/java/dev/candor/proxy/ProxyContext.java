@@ -5,33 +5,54 @@ import dev.candor.config.CandorConfig;
 import dev.candor.config.ErrorsConfig;
 import dev.candor.config.LimitsConfig;
 import dev.candor.observe.AccessLog;
+import dev.candor.observe.Metrics;
 import dev.candor.observe.RecentFailures;
 import dev.candor.upstream.Upstreams;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * What every client connection of one server shares: the routes, upstreams and pools of the running
- * config, the access log, and whether the server is draining.
+ * What every client connection of one server shares: the routes and upstreams of one config snapshot,
+ * and, across snapshots, the pools, access log, metrics, recent failures and whether the server is
+ * draining. A reload makes a new context with {@link #next}; each request keeps the context it started
+ * with, so in-flight requests finish on the config they began under.
  */
 public final class ProxyContext {
     private final CandorConfig config;
     private final Router router;
     private final Upstreams upstreams;
-    private final ConnectionPools pools;
-    private final AccessLog accessLog;
-    private final RecentFailures failures;
-    private final java.util.concurrent.atomic.LongAdder staleRetries = new java.util.concurrent.atomic.LongAdder();
-    private volatile boolean draining;
+    private final Shared shared;
+
+    /** What outlives a reload. */
+    private record Shared(ConnectionPools pools, AccessLog accessLog, RecentFailures failures, Metrics metrics,
+                          LongAdder staleRetries, AtomicBoolean draining) {
+    }
 
     public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
                         RecentFailures failures) {
+        this(config, upstreams, pools, accessLog, failures, new Metrics());
+    }
+
+    public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
+                        RecentFailures failures, Metrics metrics) {
+        this(config, upstreams, new Shared(requireNonNull(pools, "pools"), requireNonNull(accessLog, "accessLog"),
+                requireNonNull(failures, "failures"), requireNonNull(metrics, "metrics"), new LongAdder(),
+                new AtomicBoolean()));
+    }
+
+    private ProxyContext(CandorConfig config, Upstreams upstreams, Shared shared) {
         this.config = requireNonNull(config, "config");
         this.router = new Router(config.routes());
         this.upstreams = requireNonNull(upstreams, "upstreams");
-        this.pools = requireNonNull(pools, "pools");
-        this.accessLog = requireNonNull(accessLog, "accessLog");
-        this.failures = requireNonNull(failures, "failures");
+        this.shared = shared;
+    }
+
+    /** The context of a reloaded config: new routes and upstreams, the same pools, logs, metrics and drain flag. */
+    public ProxyContext next(CandorConfig newConfig, Upstreams newUpstreams) {
+        return new ProxyContext(newConfig, newUpstreams, shared);
     }
 
     /**
@@ -63,21 +84,27 @@ public final class ProxyContext {
         return router;
     }
 
-    Upstreams upstreams() {
+    /** The upstreams of this snapshot. */
+    public Upstreams upstreams() {
         return upstreams;
     }
 
     ConnectionPools pools() {
-        return pools;
+        return shared.pools;
     }
 
     AccessLog accessLog() {
-        return accessLog;
+        return shared.accessLog;
     }
 
     /** The latest classified failures with their evidence. */
     public RecentFailures failures() {
-        return failures;
+        return shared.failures;
+    }
+
+    /** What requests record for Prometheus and the dashboard. */
+    public Metrics metrics() {
+        return shared.metrics;
     }
 
     /**
@@ -85,11 +112,11 @@ public final class ProxyContext {
      * a rising count warns of the keep-alive race before it turns into 502s.
      */
     public long staleRetries() {
-        return staleRetries.sum();
+        return shared.staleRetries.sum();
     }
 
     void countStaleRetry() {
-        staleRetries.increment();
+        shared.staleRetries.increment();
     }
 
     ErrorsConfig.Expose expose() {
@@ -98,10 +125,10 @@ public final class ProxyContext {
 
     /** True once a graceful shutdown began: finish what is in flight, keep nothing alive. */
     public boolean isDraining() {
-        return draining;
+        return shared.draining.get();
     }
 
     public void startDraining() {
-        draining = true;
+        shared.draining.set(true);
     }
 }

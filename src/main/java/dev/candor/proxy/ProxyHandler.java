@@ -20,6 +20,7 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The last handler of a client connection, after the HTTP codec: turns each request into an
@@ -36,7 +37,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** Fired into the pipeline when the server starts draining. */
     public static final Object DRAIN = new Object();
 
-    private final ProxyContext context;
+    /** The running config's context, read afresh for each request so a reload applies from the next one. */
+    private final Supplier<ProxyContext> contexts;
     private final ClientTimeoutHandler timeouts;
     private ChannelHandlerContext ctx;
     private Exchange exchange;
@@ -46,8 +48,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
     private boolean delivering;
 
-    public ProxyHandler(ProxyContext context, ClientTimeoutHandler timeouts) {
-        this.context = context;
+    public ProxyHandler(Supplier<ProxyContext> contexts, ClientTimeoutHandler timeouts) {
+        this.contexts = contexts;
         this.timeouts = timeouts;
     }
 
@@ -119,7 +121,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 rejectUnparsed(r.status(), r.reason());
                 return;
             }
-            exchange = new Exchange(this, ctx, context, request, clientIp);
+            exchange = new Exchange(this, ctx, contexts.get(), request, clientIp);
             exchange.start();
         } else if (msg instanceof HttpContent content) {
             if (exchange != null) {
@@ -147,7 +149,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** The exchange finished and its response is flushed. */
     void exchangeDone(Exchange done, boolean keepAlive) {
         exchange = null;
-        if (!keepAlive || context.isDraining() || !ctx.channel().isActive()) {
+        if (!keepAlive || contexts.get().isDraining() || !ctx.channel().isActive()) {
             ctx.close();
         } else if (done.isRequestComplete()) {
             awaitNextRequest();
@@ -179,10 +181,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         replyAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "request header not received within limits.header_read_timeout ("
-                + context.limits().headerReadTimeout().toMillis() + "ms)");
+                + contexts.get().limits().headerReadTimeout().toMillis() + "ms)");
     }
 
     private void replyAndClose(HttpResponseStatus status, String reason) {
+        ProxyContext context = contexts.get();
         Trace trace = Trace.start();
         String requestId = RequestIds.generate();
         Cause cause = new Cause(Phase.CLIENT_REQUEST, Actor.CLIENT, Signal.CLIENT_FAULT, null);

@@ -13,6 +13,7 @@ import dev.candor.config.CandorConfig;
 import dev.candor.config.ListenerConfig;
 import dev.candor.observe.AccessLog;
 import dev.candor.observe.AccessLogs;
+import dev.candor.observe.Metrics;
 import dev.candor.observe.RecentFailures;
 import dev.candor.proxy.ProxyContext;
 import dev.candor.proxy.ProxyHandler;
@@ -28,11 +29,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -47,28 +52,34 @@ public final class CandorServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CandorServer.class);
     /** How many failure reports are kept for the admin API. */
     private static final int RECENT_FAILURES = 1000;
+    /** How long the metric series of a removed endpoint outlive it. */
+    private static final long FORGET_AFTER_SECONDS = 60;
 
     private final Transport transport;
     private final EventLoopGroup group;
-    private final ProxyContext context;
+    /** The running config's context; replaced by a reload, read by each new request. */
+    private final AtomicReference<ProxyContext> context;
     private final ConnectionPools pools;
     private final AccessLog accessLog;
     private final ConnectionTracker tracker;
     private final List<Channel> acceptors;
     private final List<InetSocketAddress> addresses;
-    private final HealthChecker health;
-    private final Upstreams upstreams;
+    private final HealthProbe probe;
+    private final RandomGenerator random;
+    /** One health checker per running upstream object, so a reload starts and stops them one by one. */
+    private final Map<Upstream, HealthChecker> health = new HashMap<>();
     private final DnsResolver resolver;
     private final DnsRefresher dns;
+    private final Instant startedAt = Instant.now();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private CandorServer(Transport transport, EventLoopGroup group, ProxyContext context, ConnectionPools pools,
-                         AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors, HealthChecker health,
-                         Upstreams upstreams, DnsResolver resolver, DnsRefresher dns) {
-        this.health = health;
+    private CandorServer(Transport transport, EventLoopGroup group, AtomicReference<ProxyContext> context,
+                         ConnectionPools pools, AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors,
+                         HealthProbe probe, RandomGenerator random, DnsResolver resolver, DnsRefresher dns) {
+        this.probe = probe;
+        this.random = random;
         this.resolver = resolver;
         this.dns = dns;
-        this.upstreams = upstreams;
         this.transport = transport;
         this.group = group;
         this.context = context;
@@ -94,9 +105,10 @@ public final class CandorServer implements AutoCloseable {
         // Balancers are called from every event loop: each call draws from the calling thread's generator.
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
         Upstreams upstreams = Upstreams.of(config, random, System::nanoTime, Clock.systemUTC());
-        ProxyContext context = new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES));
+        AtomicReference<ProxyContext> context = new AtomicReference<>(
+                new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES)));
         ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
-        DownstreamChannelInitializer initializer = new DownstreamChannelInitializer(context, tracker);
+        DownstreamChannelInitializer initializer = new DownstreamChannelInitializer(context::get, tracker);
         List<Channel> acceptors = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
@@ -125,15 +137,43 @@ public final class CandorServer implements AutoCloseable {
             throw e;
         }
         tracker.acceptors(acceptors);
-        for (Upstream u : upstreams.all()) {
-            u.addListener((upstream, added, removed) -> pools.retire(removed));
-        }
-        HealthChecker health = HealthChecker.start(upstreams.all(), group, new HealthProbe(transport, Clock.systemUTC()), random);
         DnsResolver resolver = new DnsResolver(config.dns(), group.next(), transport, Clock.systemUTC());
         DnsRefresher dns = new DnsRefresher(resolver, config.dns(), Clock.systemUTC());
+        CandorServer server = new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors,
+                new HealthProbe(transport, Clock.systemUTC()), random, resolver, dns);
+        synchronized (server) {
+            upstreams.all().forEach(server::startUpstream);
+        }
         awaitFirstAnswers(dns.follow(upstreams.all()), config.dns());
-        return new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors, health, upstreams,
-                resolver, dns);
+        return server;
+    }
+
+    /** Pools and metrics follow the upstream's DNS changes, and its endpoints are health-checked. */
+    private void startUpstream(Upstream u) {
+        u.addListener((upstream, added, removed) -> {
+            pools.retire(removed);
+            forgetLater(upstream.name(), removed);
+        });
+        health.put(u, HealthChecker.start(List.of(u), group, probe, random));
+    }
+
+    /**
+     * Drops the metric series of endpoints that are gone, a while later: requests still in flight to
+     * them record first, and an address that DNS gives back meanwhile keeps its series.
+     */
+    private void forgetLater(String upstream, List<Endpoint> gone) {
+        List<String> labels = gone.stream().map(Endpoint::label).toList();
+        if (group.isShuttingDown()) {
+            return;
+        }
+        group.next().schedule(() -> {
+            Upstream now = upstreams().get(upstream);
+            for (String label : labels) {
+                if (now == null || now.endpoints().stream().noneMatch(e -> e.label().equals(label))) {
+                    metrics().forgetEndpoint(upstream, label);
+                }
+            }
+        }, FORGET_AFTER_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
@@ -159,6 +199,95 @@ public final class CandorServer implements AutoCloseable {
         return dns;
     }
 
+    /**
+     * Swaps in a validated config (see {@code ConfigLoader.parseForReload}): new requests use it at once,
+     * requests in flight finish on the one they started with. Upstreams whose config did not change are
+     * kept as they are (endpoints, pools, health, ejections, drains, DNS answers); the others are replaced.
+     * New upstreams get their first DNS answers before the swap. Replaced or removed upstreams stop their
+     * health checks and DNS refreshes at once, and their pools close once their last request is done.
+     *
+     * @return what changed
+     */
+    public synchronized ReloadOutcome reload(CandorConfig next) {
+        requireNonNull(next, "next");
+        if (closed.get()) {
+            throw new IllegalStateException("the server is stopped");
+        }
+        ProxyContext old = context.get();
+        Upstreams upstreams = Upstreams.of(next, old.upstreams(), random, System::nanoTime, Clock.systemUTC());
+        List<String> kept = new ArrayList<>();
+        List<String> added = new ArrayList<>();
+        List<Upstream> fresh = new ArrayList<>();
+        for (Upstream u : upstreams.all()) {
+            if (health.containsKey(u)) {
+                kept.add(u.name());
+            } else {
+                added.add(u.name());
+                fresh.add(u);
+                startUpstream(u);
+            }
+        }
+        // New names get their first answers before any request can use them (reloads run off the event loops).
+        awaitFirstAnswers(dns.follow(fresh), next.dns());
+        context.set(old.next(next, upstreams));
+        List<String> retired = new ArrayList<>();
+        for (Upstream u : old.upstreams().all()) {
+            if (upstreams.get(u.name()) != u) {
+                retired.add(u.name());
+                HealthChecker checker = health.remove(u);
+                if (checker != null) {
+                    checker.close();
+                }
+                dns.forget(u);
+                UpstreamRetirement.start(u, pools, group.next());
+                forgetLater(u.name(), u.endpoints());
+            }
+        }
+        log.info("config reloaded: upstreams kept {}, new or changed {}, replaced or removed {}", kept, added, retired);
+        return new ReloadOutcome(kept, added, retired);
+    }
+
+    /** Upstreams a reload kept unchanged, started (new or changed), and retired (changed or removed). */
+    public record ReloadOutcome(List<String> kept, List<String> started, List<String> retired) {
+    }
+
+    /** The running config. */
+    public CandorConfig config() {
+        return context.get().config();
+    }
+
+    /** What requests record for Prometheus and the dashboard. */
+    public Metrics metrics() {
+        return context.get().metrics();
+    }
+
+    /** The access log (for its dropped-lines count). */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /**
+     * Closes the idle pooled connections of every endpoint of an upstream (busy ones finish).
+     *
+     * @return how many were idle, or -1 when there is no such upstream
+     */
+    public int flush(String upstream) {
+        Upstream u = upstreams().get(upstream);
+        if (u == null) {
+            return -1;
+        }
+        int n = 0;
+        for (Endpoint e : u.endpoints()) {
+            n += pools.flushIdle(e);
+        }
+        log.info("upstream {}: flushed {} idle pooled connection(s)", upstream, n);
+        return n;
+    }
+
     /** The addresses actually bound, in listener order (useful with port 0). */
     public List<InetSocketAddress> addresses() {
         return addresses;
@@ -174,12 +303,12 @@ public final class CandorServer implements AutoCloseable {
 
     /** The latest classified failures with their evidence. */
     public RecentFailures failures() {
-        return context.failures();
+        return context.get().failures();
     }
 
     /** The running upstreams with their endpoints and health. */
     public Upstreams upstreams() {
-        return upstreams;
+        return context.get().upstreams();
     }
 
     /**
@@ -190,7 +319,7 @@ public final class CandorServer implements AutoCloseable {
      * @return false when there is no such upstream or endpoint
      */
     public boolean drain(String upstream, String endpoint, boolean draining) {
-        Upstream u = upstreams.get(upstream);
+        Upstream u = upstreams().get(upstream);
         if (u == null) {
             return false;
         }
@@ -207,7 +336,7 @@ public final class CandorServer implements AutoCloseable {
 
     /** Requests sent again, transparently, because a pooled connection turned out to be closed. */
     public long staleRetries() {
-        return context.staleRetries();
+        return context.get().staleRetries();
     }
 
     /** Open client connections right now. */
@@ -222,7 +351,7 @@ public final class CandorServer implements AutoCloseable {
      * @return true when every in-flight request finished within the grace period
      */
     public boolean shutdownGracefully(Duration grace) {
-        context.startDraining();
+        context.get().startDraining();
         acceptors.forEach(a -> a.close().syncUninterruptibly());
         for (Channel ch : tracker.channels()) {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ProxyHandler.DRAIN));
@@ -248,9 +377,11 @@ public final class CandorServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        context.startDraining();
+        context.get().startDraining();
         dns.close();
-        health.close();
+        synchronized (this) {
+            health.values().forEach(HealthChecker::close);
+        }
         acceptors.forEach(Channel::close);
         tracker.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         pools.close();

@@ -25,6 +25,22 @@ public final class Upstreams {
         return new Upstreams(byName);
     }
 
+    /**
+     * The upstreams of a reloaded config: an upstream whose config is unchanged is the very same object
+     * as in {@code previous}, so its endpoints, pools, health, ejections and drains carry over; any other
+     * is built anew.
+     */
+    public static Upstreams of(CandorConfig config, Upstreams previous, RandomGenerator random, LongSupplier nanoClock,
+                               Clock wallClock) {
+        Map<String, Upstream> byName = new LinkedHashMap<>();
+        for (UpstreamConfig u : config.upstreams().values()) {
+            Upstream old = previous.get(u.name());
+            byName.put(u.name(), old != null && old.config().equals(u) ? old
+                    : Upstream.of(u, random, nanoClock, wallClock));
+        }
+        return new Upstreams(byName);
+    }
+
     /** The upstream of that name; config validation guarantees every route's upstream exists. */
     public Upstream get(String name) {
         return byName.get(name);

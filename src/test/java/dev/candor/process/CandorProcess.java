@@ -63,6 +63,14 @@ final class CandorProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Sends a signal by name (e.g. {@code HUP}) with kill(1). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGTERM on Linux and macOS: the graceful stop. */
     void terminate() {
         process.destroy();

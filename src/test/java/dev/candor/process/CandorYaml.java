@@ -15,6 +15,7 @@ final class CandorYaml {
     private String shutdownGrace = "10s";
     private String maxBodySize = "10MiB";
     private String responseTimeout = "30s";
+    private String admin = "admin: off\n";
 
     private CandorYaml(int listenPort, int backendPort) {
         this.listenPort = listenPort;
@@ -45,11 +46,18 @@ final class CandorYaml {
         return this;
     }
 
+    /** An admin listener at {@code address} (default: none), with a token unless it is null. */
+    CandorYaml admin(String address, String token) {
+        this.admin = "admin:\n  address: " + address + "\n" + (token == null ? "" : "  token: " + token + "\n");
+        return this;
+    }
+
     String text() {
         String log = accessLog.equals("off") ? "access_log: off\n" : "access_log:\n  path: \"" + accessLog + "\"\n";
         return "listeners:\n"
                 + "  - address: 127.0.0.1:" + listenPort + "\n"
                 + log
+                + admin
                 + "shutdown_grace: " + shutdownGrace + "\n"
                 + "limits:\n"
                 + "  max_body_size: " + maxBodySize + "\n"

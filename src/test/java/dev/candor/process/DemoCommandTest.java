@@ -41,8 +41,11 @@ class DemoCommandTest {
     @Test
     void demoAnswersEachBackendWithItsExplainedStatusAndExitsZeroOnSigterm() throws Exception {
         int port = Ports.freePort();
-        candor = CandorProcess.start(dir, "demo", "--listen", "127.0.0.1:" + port);
+        int adminPort = Ports.freePort();
+        candor = CandorProcess.start(dir, "demo", "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + adminPort);
         candor.awaitAccepting(port, Duration.ofSeconds(30));
+        await("the dashboard's URL on stderr").atMost(Duration.ofSeconds(10))
+                .until(candor::stderr, err -> err.contains("Dashboard (live health, errors and their evidence): http://127.0.0.1:" + adminPort + "/"));
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))

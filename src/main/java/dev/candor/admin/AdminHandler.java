@@ -1,0 +1,352 @@
+package dev.candor.admin;
+
+import dev.candor.config.ConfigProblem;
+import dev.candor.failure.FailureReport;
+import dev.candor.server.CandorServer;
+import dev.candor.upstream.Upstream;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
+import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
+import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
+import static io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED;
+import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
+import static io.netty.handler.codec.http.HttpResponseStatus.OK;
+import static io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED;
+
+/**
+ * Answers one admin request: the dashboard's files without a token, everything else only with the
+ * bearer token when the running config sets one. Reloads run on a worker thread (they read a file); the rest
+ * reads live state and answers on the admin event loop, which never serves proxy traffic.
+ */
+@ChannelHandler.Sharable
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
+    private static final int DEFAULT_ERRORS = 50;
+    private static final String BEARER = "Bearer ";
+
+    private final CandorServer server;
+    private final Reloader reloader;
+    private final ActivityHistory activity;
+    private final DashboardAssets assets;
+    private final Executor work;
+    private final String version;
+    private final ExpositionFormats formats = ExpositionFormats.init();
+
+    AdminHandler(CandorServer server, Reloader reloader, ActivityHistory activity, DashboardAssets assets,
+                 Executor work, String version) {
+        this.server = server;
+        this.reloader = reloader;
+        this.activity = activity;
+        this.assets = assets;
+        this.work = work;
+        this.version = version;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (request.decoderResult().isFailure()) {
+            Replies.problem(ctx, false, BAD_REQUEST, "bad-request", "the request could not be parsed", Map.of());
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        List<String> path = segments(uri.path());
+        HttpMethod method = request.method();
+        try {
+            if (method.equals(HttpMethod.GET) && serveAsset(ctx, keepAlive, path)) {
+                return;
+            }
+            if (!authorized(request)) {
+                Replies.problem(ctx, keepAlive, UNAUTHORIZED, "unauthorized",
+                        "this admin API needs 'Authorization: Bearer TOKEN' (admin.token)", Map.of(),
+                        HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"candor admin\"");
+                return;
+            }
+            if (method.equals(HttpMethod.POST) && crossOrigin(request)) {
+                // A web page on another origin may send a POST here without reading the answer (no CORS
+                // pre-flight for an empty body); refuse it so a browser tab cannot reload or drain.
+                Replies.problem(ctx, keepAlive, FORBIDDEN, "cross-origin",
+                        "POST from another origin (" + request.headers().get(HttpHeaderNames.ORIGIN) + ") refused",
+                        Map.of());
+                return;
+            }
+            route(ctx, keepAlive, request, path, uri);
+        } catch (RuntimeException e) {
+            log.error("admin {} {} failed", method, request.uri(), e);
+            Replies.problem(ctx, keepAlive, INTERNAL_SERVER_ERROR, "internal-error",
+                    "the admin API failed: " + e, Map.of());
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, boolean keepAlive, FullHttpRequest request, List<String> p,
+                       QueryStringDecoder uri) {
+        HttpMethod method = request.method();
+        boolean get = method.equals(HttpMethod.GET);
+        boolean post = method.equals(HttpMethod.POST);
+        if (p.equals(List.of("metrics"))) {
+            if (!get) {
+                notAllowed(ctx, keepAlive, "GET");
+                return;
+            }
+            metrics(ctx, keepAlive, uri, request);
+            return;
+        }
+        if (p.isEmpty() || !p.get(0).equals("api") || p.size() < 2) {
+            notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+            return;
+        }
+        String what = p.get(1);
+        switch (what) {
+            case "status" -> {
+                if (p.size() != 2) {
+                    notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+                } else if (!get) {
+                    notAllowed(ctx, keepAlive, "GET");
+                } else {
+                    Replies.json(ctx, keepAlive, OK, StatusView.of(server, reloader, version));
+                }
+            }
+            case "activity" -> {
+                if (!get) {
+                    notAllowed(ctx, keepAlive, "GET");
+                } else {
+                    Replies.json(ctx, keepAlive, OK, activity.columns());
+                }
+            }
+            case "errors" -> errors(ctx, keepAlive, get, p, uri);
+            case "reload" -> {
+                if (!post || p.size() != 2) {
+                    notAllowed(ctx, keepAlive, "POST");
+                } else {
+                    reload(ctx, keepAlive);
+                }
+            }
+            case "upstreams" -> upstreams(ctx, keepAlive, get, post, p, uri);
+            default -> notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+        }
+    }
+
+    private void errors(ChannelHandlerContext ctx, boolean keepAlive, boolean get, List<String> p,
+                        QueryStringDecoder uri) {
+        if (!get) {
+            notAllowed(ctx, keepAlive, "GET");
+            return;
+        }
+        if (p.size() == 2) {
+            int limit = DEFAULT_ERRORS;
+            List<String> limits = uri.parameters().get("limit");
+            if (limits != null && !limits.isEmpty()) {
+                try {
+                    limit = Integer.parseInt(limits.get(0));
+                } catch (NumberFormatException e) {
+                    limit = -1;
+                }
+                if (limit < 1) {
+                    Replies.problem(ctx, keepAlive, BAD_REQUEST, "bad-parameter",
+                            "limit must be a whole number >= 1, was '" + limits.get(0) + "'", Map.of());
+                    return;
+                }
+            }
+            Replies.json(ctx, keepAlive, OK, FailuresView.list(server.failures().latest(limit)));
+        } else if (p.size() == 3) {
+            FailureReport r = server.failures().find(p.get(2));
+            if (r == null) {
+                notFound(ctx, keepAlive, "no recent failure has request id '" + p.get(2)
+                        + "' (the ring keeps the latest failures only)");
+            } else {
+                Replies.json(ctx, keepAlive, OK, FailuresView.report(r));
+            }
+        } else {
+            notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+        }
+    }
+
+    private void upstreams(ChannelHandlerContext ctx, boolean keepAlive, boolean get, boolean post, List<String> p,
+                           QueryStringDecoder uri) {
+        if (p.size() == 2) {
+            if (get) {
+                Replies.json(ctx, keepAlive, OK, UpstreamsView.all(server));
+            } else {
+                notAllowed(ctx, keepAlive, "GET");
+            }
+            return;
+        }
+        String name = p.get(2);
+        Upstream upstream = server.upstreams().get(name);
+        if (upstream == null) {
+            notFound(ctx, keepAlive, "no upstream named '" + name + "'");
+            return;
+        }
+        if (p.size() == 3) {
+            if (get) {
+                Replies.json(ctx, keepAlive, OK, UpstreamsView.upstream(server, upstream));
+            } else {
+                notAllowed(ctx, keepAlive, "GET");
+            }
+            return;
+        }
+        if (p.size() == 5 && p.get(3).equals("pool") && p.get(4).equals("flush")) {
+            if (!post) {
+                notAllowed(ctx, keepAlive, "POST");
+                return;
+            }
+            int idle = server.flush(name);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("upstream", name);
+            body.put("idle_connections_closed", idle);
+            Replies.json(ctx, keepAlive, OK, body);
+            return;
+        }
+        if (p.size() == 6 && p.get(3).equals("endpoints")
+                && (p.get(5).equals("drain") || p.get(5).equals("undrain"))) {
+            if (!post) {
+                notAllowed(ctx, keepAlive, "POST");
+                return;
+            }
+            boolean drain = p.get(5).equals("drain");
+            String address = p.get(4);
+            if (!server.drain(name, address, drain)) {
+                notFound(ctx, keepAlive, "upstream '" + name + "' has no endpoint '" + address + "'");
+                return;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("upstream", name);
+            body.put("endpoint", address);
+            body.put("draining", drain);
+            body.put("state", upstream.endpoints().stream().filter(e -> e.label().equals(address))
+                    .map(e -> e.health().state().token()).findFirst().orElse(null));
+            Replies.json(ctx, keepAlive, OK, body);
+            return;
+        }
+        notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+    }
+
+    private void reload(ChannelHandlerContext ctx, boolean keepAlive) {
+        if (reloader.file() == null) {
+            Replies.problem(ctx, keepAlive, HttpResponseStatus.CONFLICT, "no-config-file",
+                    "this process was started without a config file (candor demo): there is nothing to reload",
+                    Map.of());
+            return;
+        }
+        CompletableFuture.supplyAsync(() -> reloader.reload("admin api"), work).whenComplete((result, failure) ->
+                ctx.executor().execute(() -> {
+                    if (failure != null) {
+                        log.error("reload failed", failure);
+                        Replies.problem(ctx, keepAlive, INTERNAL_SERVER_ERROR, "internal-error",
+                                "the reload failed: " + failure, Map.of());
+                    } else if (result.ok()) {
+                        Replies.json(ctx, keepAlive, OK, StatusView.reload(result));
+                    } else {
+                        Map<String, Object> ext = new LinkedHashMap<>();
+                        ext.put("errors", result.problems().stream().map(ConfigProblem::toString).toList());
+                        Replies.problem(ctx, keepAlive, BAD_REQUEST, "invalid-config",
+                                "the config file is invalid; the running config is unchanged ("
+                                        + result.problems().size() + " problem(s))", ext);
+                    }
+                }));
+    }
+
+    private void metrics(ChannelHandlerContext ctx, boolean keepAlive, QueryStringDecoder uri, FullHttpRequest request) {
+        // Prometheus negotiates OpenMetrics through Accept; ?format=openmetrics forces it for curl.
+        String accept = uri.parameters().containsKey("format")
+                && uri.parameters().get("format").contains("openmetrics")
+                ? "application/openmetrics-text; version=1.0.0" : request.headers().get(HttpHeaderNames.ACCEPT);
+        ExpositionFormatWriter writer = formats.findWriter(accept);
+        if (!writer.isAvailable()) {
+            writer = formats.getPrometheusTextFormatWriter();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            writer.write(out, server.metrics().registry().scrape());
+        } catch (IOException e) {
+            throw new IllegalStateException("writing metrics to memory failed", e);
+        }
+        Replies.send(ctx, keepAlive, OK, writer.getContentType(), out.toByteArray(), "no-store");
+    }
+
+    private boolean serveAsset(ChannelHandlerContext ctx, boolean keepAlive, List<String> p) {
+        String name;
+        if (p.isEmpty() || p.equals(List.of("index.html"))) {
+            name = "index.html";
+        } else if (p.size() == 2 && p.get(0).equals("assets")) {
+            name = p.get(1);
+        } else {
+            return false;
+        }
+        DashboardAssets.Asset a = assets.get(name);
+        if (a == null) {
+            return false;
+        }
+        Replies.send(ctx, keepAlive, OK, a.contentType(), a.bytes(), "no-cache");
+        return true;
+    }
+
+    private boolean authorized(FullHttpRequest request) {
+        // Read from the running config on each request, so a reload can rotate the token.
+        String expected = server.config().admin().token();
+        if (expected == null) {
+            return true;
+        }
+        byte[] token = expected.getBytes(StandardCharsets.UTF_8);
+        String given = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        // The scheme is case-insensitive (RFC 9110 §11.1); the token is compared in constant time, so
+        // the time taken does not reveal how much of it matched.
+        if (given == null || given.length() < BEARER.length() || !given.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        return MessageDigest.isEqual(token, given.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean crossOrigin(FullHttpRequest request) {
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (origin == null) {
+            return false;
+        }
+        int scheme = origin.indexOf("://");
+        return host == null || scheme < 0 || !origin.substring(scheme + 3).equalsIgnoreCase(host);
+    }
+
+    private static void notFound(ChannelHandlerContext ctx, boolean keepAlive, String detail) {
+        Replies.problem(ctx, keepAlive, NOT_FOUND, "not-found", detail, Map.of());
+    }
+
+    private static void notAllowed(ChannelHandlerContext ctx, boolean keepAlive, String allowed) {
+        Replies.problem(ctx, keepAlive, METHOD_NOT_ALLOWED, "method-not-allowed",
+                "this endpoint answers " + allowed + " only", Map.of(), HttpHeaderNames.ALLOW, allowed);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Read timeouts and resets by admin clients: nothing to answer, nothing worth a warning.
+        log.debug("admin connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    private static List<String> segments(String path) {
+        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.candor.cli;
+
+import dev.candor.admin.AdminServer;
+import dev.candor.admin.ConfigWatcher;
+import dev.candor.admin.Reloader;
+import dev.candor.config.AdminConfig;
+import dev.candor.server.CandorServer;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a running server is operated live: reload on SIGHUP (and, opted in, on file change), and the
+ * admin listener (API, metrics, dashboard) when the config enables it.
+ */
+final class LiveControl implements AutoCloseable {
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+
+    private final Reloader reloader;
+    private final AdminServer admin;
+    private final ConfigWatcher watcher;
+
+    private LiveControl(Reloader reloader, AdminServer admin, ConfigWatcher watcher) {
+        this.reloader = reloader;
+        this.admin = admin;
+        this.watcher = watcher;
+    }
+
+    /**
+     * @param file the config file to reload, or null when the config was built in code
+     * @param watch reload when the file's content changes
+     * @throws IOException when the admin listener cannot bind
+     */
+    static LiveControl start(CandorServer server, AdminConfig adminConfig, Path file, boolean watch)
+            throws IOException {
+        Reloader reloader = new Reloader(server, file, System::getenv);
+        AdminServer admin = adminConfig.enabled()
+                ? AdminServer.start(adminConfig, server, reloader, BuildInfo.version()) : null;
+        ConfigWatcher watcher = watch && file != null ? ConfigWatcher.start(reloader, WATCH_INTERVAL) : null;
+        if (file != null) {
+            // Signal handlers run on a thread of their own, so the reload (a file read) blocks nothing else.
+            Signal.handle(new Signal("HUP"), s -> reloader.reload("SIGHUP"));
+        }
+        return new LiveControl(reloader, admin, watcher);
+    }
+
+    Reloader reloader() {
+        return reloader;
+    }
+
+    /** The dashboard's URL, or null when the admin listener is off. */
+    String adminUrl() {
+        return admin == null ? null : admin.url() + "/";
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+    }
+}

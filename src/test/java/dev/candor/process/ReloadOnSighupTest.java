@@ -1,0 +1,79 @@
+package dev.candor.process;
+
+import dev.candor.testing.Ports;
+import dev.candor.testing.TestBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code candor run}: SIGHUP reloads the config file, like {@code POST /api/reload}; the dashboard URL is printed. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ReloadOnSighupTest {
+    @TempDir
+    Path dir;
+    private CandorProcess candor;
+    private TestBackend first;
+    private TestBackend second;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (candor != null) {
+            candor.close();
+        }
+        if (first != null) {
+            first.close();
+        }
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    @Test
+    void sighupSwapsInTheEditedFileAndAnInvalidEditIsRefusedWithoutStopping() throws Exception {
+        first = TestBackend.answering("first");
+        second = TestBackend.answering("second");
+        int port = Ports.freePort();
+        int adminPort = Ports.freePort();
+        Path config = CandorYaml.proxy(port, first.port()).admin("127.0.0.1:" + adminPort, "t0ken").writeTo(dir);
+        candor = CandorProcess.start(dir, "run", "-c", config.toString());
+        candor.awaitAccepting(port, Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(10)).until(() -> candor.stderr().contains(
+                "admin API and dashboard on http://127.0.0.1:" + adminPort + "/"));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        assertThat(get(http, port).body()).isEqualTo("first");
+
+        Files.writeString(config, CandorYaml.proxy(port, second.port()).admin("127.0.0.1:" + adminPort, "t0ken").text());
+        candor.signal("HUP");
+
+        await("requests go to the second backend").atMost(Duration.ofSeconds(10))
+                .until(() -> get(http, port).body().equals("second"));
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + adminPort + "/api/status"))
+                .header("Authorization", "Bearer t0ken").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(status.body()).contains("\"trigger\" : \"SIGHUP\"").contains("\"ok\" : true");
+
+        Files.writeString(config, "routes: [\n");
+        candor.signal("HUP");
+        await("the refusal is logged").atMost(Duration.ofSeconds(10))
+                .until(() -> candor.stderr().contains("reload (SIGHUP) refused, running config kept"));
+        assertThat(candor.isAlive()).isTrue();
+        assertThat(get(http, port).body()).isEqualTo("second");
+    }
+
+    private static HttpResponse<String> get(HttpClient http, int port) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
