@@ -37,7 +37,7 @@ final class DoctorCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--admin", paramLabel = "URL", description = "the running proxy's admin API, e.g. http://127.0.0.1:9901"
-            + " (token from CANDOR_ADMIN_TOKEN)")
+            + " (bearer token: CANDOR_ADMIN_TOKEN, else the config's admin.token)")
     String admin;
 
     @Option(names = "--url", paramLabel = "URL", description = "a URL served by the proxy: probe only its upstream, and"
@@ -80,7 +80,11 @@ final class DoctorCommand implements Callable<Integer> {
         }
         DoctorOptions options;
         try {
-            options = new DoctorOptions(loaded, uri(admin), System.getenv("CANDOR_ADMIN_TOKEN"), uri(url),
+            String token = System.getenv("CANDOR_ADMIN_TOKEN");
+            if ((token == null || token.isEmpty()) && loaded.admin().enabled()) {
+                token = loaded.admin().token(); // the config's own admin.token, ${ENV} already substituted
+            }
+            options = new DoctorOptions(loaded, uri(admin), token, uri(url),
                     readable(accessLog), readable(backendLog), connects, duration(idleWatch));
         } catch (IllegalArgumentException e) {
             return couldNotRun(out, err, e.getMessage());
