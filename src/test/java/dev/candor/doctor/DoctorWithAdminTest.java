@@ -97,4 +97,58 @@ class DoctorWithAdminTest {
             }
         }
     }
+
+    @Test
+    void anEndpointEjectedByOutlierDetectionIsShownWithItsErrorTypeAndTheDoctorConfirmsTheRefusal() throws Exception {
+        try (TestBackend a = TestBackend.answering("a");
+             TestBackend b = TestBackend.answering("b")) {
+            int gone = dev.candor.testing.Ports.refusing();
+            String yaml = """
+                    listeners:
+                      - address: 127.0.0.1:0
+                    admin:
+                      address: 127.0.0.1:0
+                    routes:
+                      - name: all
+                        upstream: app
+                    upstreams:
+                      app:
+                        endpoints:
+                          - address: 127.0.0.1:%d
+                          - address: 127.0.0.1:%d
+                          - address: 127.0.0.1:%d
+                        timeouts: { connect: 300ms, response: 2s }
+                        pool: { idle_timeout: 300ms }
+                        outlier_detection: { consecutive_failures: 2, base_ejection: 1m, max_ejected_percent: 50 }
+                    """.formatted(a.port(), b.port(), gone);
+            Path file = Files.writeString(dir.resolve("running.yaml"), yaml);
+            CandorConfig config = ConfigLoader.load(file);
+            try (CandorServer server = CandorServer.start(config, new RecordingAccessLog());
+                 AdminServer admin = AdminServer.start(config.admin(), server, new Reloader(server, file, Map.<String, String>of()::get), "test")) {
+                Endpoint goneEndpoint = server.upstreams().get("app").endpoints().stream()
+                        .filter(e -> e.label().equals("127.0.0.1:" + gone)).findFirst().orElseThrow();
+                HttpClient http = HttpClient.newHttpClient();
+                URI proxied = URI.create("http://127.0.0.1:" + server.addresses().get(0).getPort() + "/");
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    // every request succeeds (a refused connect is retried on another endpoint) until the ejection
+                    http.send(HttpRequest.newBuilder(proxied).build(), HttpResponse.BodyHandlers.discarding());
+                    return goneEndpoint.health().state() == EndpointState.EJECTED;
+                });
+                String adminUrl = "http://127.0.0.1:" + admin.address().getPort();
+
+                DoctorRun run = DoctorRun.run(dir, yaml, "--json", "--admin", adminUrl);
+
+                JsonNode state = run.check("balancer.endpoint", "127.0.0.1:" + gone);
+                assertThat(status(state)).isEqualTo("WARN");
+                assertThat(state.get("evidence").get("state").asString()).isEqualTo("ejected");
+                assertThat(state.get("summary").asString()).startsWith("ejected").endsWith("2 of 3 endpoints take traffic");
+                JsonNode recent = run.check("logs.admin", adminUrl);
+                assertThat(status(recent)).isEqualTo("PASS"); // retried on another endpoint: no request failed
+                JsonNode tcp = run.check("backend.tcp", "127.0.0.1:" + gone);
+                assertThat(error(tcp)).isEqualTo("connection_refused");
+                assertThat(run.plan()).anyMatch(s -> s.startsWith("bring 127.0.0.1:" + gone + " of upstreams.app back: it is ejected"));
+                assertThat(run.exit()).isEqualTo(2);
+            }
+        }
+    }
 }
