@@ -148,8 +148,10 @@ final class BackendChecks {
         b.error(h.error());
         String host = check.host() != null ? check.host() : p.configured().toString();
         if (check.mode() == dev.candor.config.HealthCheckConfig.Mode.HTTP) {
+            String connectTo = host.equals(p.label()) ? "" : " --connect-to '" + hostOnly(host) + ":" + portOr(host) + ":"
+                    + p.label() + "'";
             b.confirm("curl -sv -g -o /dev/null --max-time " + Math.max(1, check.timeout().toSeconds() + 1)
-                    + " --connect-to '" + hostOnly(host) + ":" + portOr(host) + ":" + p.label() + "' 'http://" + host + check.path() + "'");
+                    + connectTo + " 'http://" + host + check.path() + "'");
         }
         return b.advice("the endpoint fails the configured health check (" + h.reason() + "): Candor will mark it"
                         + " unhealthy after " + check.unhealthyThreshold() + " such checks; fix the backend's " + check.path()

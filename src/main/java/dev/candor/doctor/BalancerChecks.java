@@ -95,14 +95,14 @@ final class BalancerChecks {
                 break;
         }
         ErrorType type = ErrorType.fromToken(e.error());
+        // The admin API's "why" usually starts with the state itself ("ejected until ...").
+        String why = e.why() == null ? state : e.why().startsWith(state) ? e.why() : state + ": " + e.why();
         b.error(type).with("error", e.error())
-                .advice(state + " endpoint " + e.address() + (e.why() == null ? "" : " (" + e.why() + ")") + ": "
-                        + (type == null ? "check the backend" : type.nextCheck()))
+                .advice(why + ": " + (type == null ? "see backend.health and backend.tcp for " + e.address() + " above"
+                        : type.nextCheck()))
                 .confirm("curl -s " + admin.base() + "/api/upstreams")
-                .step(Step.restart("bring " + e.address() + " of upstreams." + u.name() + " back: it is " + state
-                        + (e.why() == null ? "" : " (" + e.why() + ")")));
-        String summary = state + (e.why() == null ? "" : ": " + e.why()) + "; " + usable + " of " + total
-                + " endpoints take traffic";
+                .step(Step.restart("bring " + e.address() + " of upstreams." + u.name() + " back: it is " + why));
+        String summary = why + "; " + usable + " of " + total + " endpoints take traffic";
         return usable > 0 ? b.warn(summary) : b.fail(summary);
     }
 

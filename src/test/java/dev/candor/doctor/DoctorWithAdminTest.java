@@ -79,7 +79,7 @@ class DoctorWithAdminTest {
                 assertThat(status(state)).isEqualTo("WARN");
                 assertThat(state.get("evidence").get("state").asString()).isEqualTo("unhealthy");
                 assertThat(state.get("evidence").get("usable_endpoints").asString()).isEqualTo("2/3");
-                assertThat(state.get("summary").asString()).startsWith("unhealthy").endsWith("2 of 3 endpoints take traffic");
+                assertThat(state.get("summary").asString()).startsWith("unhealthy: status 503, expected 200-399 since ").endsWith("2 of 3 endpoints take traffic");
                 assertThat(status(run.check("balancer.endpoint", "127.0.0.1:" + a.port()))).isEqualTo("PASS");
                 assertThat(status(run.check("balancer.endpoint", "127.0.0.1:" + b.port()))).isEqualTo("PASS");
                 JsonNode skew = run.check("balancer.skew", "upstreams.app");
@@ -141,7 +141,7 @@ class DoctorWithAdminTest {
                 JsonNode state = run.check("balancer.endpoint", "127.0.0.1:" + gone);
                 assertThat(status(state)).isEqualTo("WARN");
                 assertThat(state.get("evidence").get("state").asString()).isEqualTo("ejected");
-                assertThat(state.get("summary").asString()).startsWith("ejected").endsWith("2 of 3 endpoints take traffic");
+                assertThat(state.get("summary").asString()).startsWith("ejected until ").endsWith("2 of 3 endpoints take traffic");
                 JsonNode recent = run.check("logs.admin", adminUrl);
                 assertThat(status(recent)).isEqualTo("PASS"); // retried on another endpoint: no request failed
                 JsonNode tcp = run.check("backend.tcp", "127.0.0.1:" + gone);
