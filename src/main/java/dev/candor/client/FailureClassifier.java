@@ -29,6 +29,9 @@ public final class FailureClassifier {
 
     /** A failure to obtain a connection: waiting for a pool slot, resolving or connecting. */
     public static Cause connectFailure(Throwable cause) {
+        if (cause instanceof TlsHandshakeFailure tls) {
+            return tls.classified(); // classified where the handshake's evidence is (UpstreamTls)
+        }
         String error = describe(cause);
         if (cause instanceof PoolExhaustedException) {
             return new Cause(Phase.QUEUE, Actor.PROXY, Signal.POOL_FULL, error);

@@ -28,16 +28,17 @@ final class ConfigValidator {
         }
         // Routes check names against every declared upstream, even one that is itself invalid.
         List<String> upstreamNames = raw.upstreams == null ? List.of() : List.copyOf(raw.upstreams.keySet());
+        TlsValidator tls = new TlsValidator(problems, values, source, java.time.Clock.systemUTC());
         return new CandorConfig(
                 source,
-                new ListenerValidator(problems, values).validate(raw.listeners),
+                new ListenerValidator(problems, values, tls).validate(raw.listeners),
                 workers(raw.workers),
                 accessLog(raw.accessLog),
                 errors(raw.errors),
                 limits(raw.limits),
                 values.duration("shutdown_grace", raw.shutdownGrace, Duration.ofSeconds(30)),
                 new RouteValidator(problems, values).validate(raw.routes, upstreamNames),
-                new UpstreamValidator(problems, values).validate(raw.upstreams));
+                new UpstreamValidator(problems, values, tls).validate(raw.upstreams));
     }
 
     private int workers(String raw) {

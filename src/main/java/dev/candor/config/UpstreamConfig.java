@@ -10,6 +10,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param healthCheck active checks, or null for none
  * @param whenAllUnhealthy what to do when no endpoint is usable
+ * @param tls TLS to the endpoints, or null for plain HTTP
  */
 public record UpstreamConfig(
         String name,
@@ -20,7 +21,8 @@ public record UpstreamConfig(
         HealthCheckConfig healthCheck,
         OutlierConfig outlierDetection,
         RetryConfig retries,
-        AllUnhealthy whenAllUnhealthy) {
+        AllUnhealthy whenAllUnhealthy,
+        UpstreamTlsConfig tls) {
 
     /** When every endpoint is unhealthy, ejected or draining. */
     public enum AllUnhealthy {
@@ -33,7 +35,15 @@ public record UpstreamConfig(
     /** An upstream with the resilience defaults: no active checks, outlier detection on, retries on connect failure, panic routing. */
     public UpstreamConfig(String name, List<EndpointConfig> endpoints, BalancerConfig balancer, TimeoutsConfig timeouts,
                           PoolConfig pool) {
-        this(name, endpoints, balancer, timeouts, pool, null, OutlierConfig.DEFAULTS, RetryConfig.DEFAULTS, AllUnhealthy.PANIC);
+        this(name, endpoints, balancer, timeouts, pool, null, OutlierConfig.DEFAULTS, RetryConfig.DEFAULTS, AllUnhealthy.PANIC,
+                null);
+    }
+
+    /** A plain-HTTP upstream. */
+    public UpstreamConfig(String name, List<EndpointConfig> endpoints, BalancerConfig balancer, TimeoutsConfig timeouts,
+                          PoolConfig pool, HealthCheckConfig healthCheck, OutlierConfig outlierDetection,
+                          RetryConfig retries, AllUnhealthy whenAllUnhealthy) {
+        this(name, endpoints, balancer, timeouts, pool, healthCheck, outlierDetection, retries, whenAllUnhealthy, null);
     }
 
     public UpstreamConfig {

@@ -23,8 +23,10 @@ final class UpstreamValidator {
     private final HealthCheckValidator healthChecks;
     private final OutlierValidator outliers;
     private final RetryValidator retries;
+    private final TlsValidator tls;
 
-    UpstreamValidator(Problems problems, Values values) {
+    UpstreamValidator(Problems problems, Values values, TlsValidator tls) {
+        this.tls = requireNonNull(tls, "tls");
         this.problems = requireNonNull(problems, "problems");
         this.values = requireNonNull(values, "values");
         this.balancers = new BalancerValidator(problems, values);
@@ -74,11 +76,12 @@ final class UpstreamValidator {
                 responseRead ? timeouts.response() : null);
         UpstreamConfig.AllUnhealthy whenAllUnhealthy =
                 whenAllUnhealthy(ConfigPath.child(path, "when_all_unhealthy"), raw.whenAllUnhealthy);
+        UpstreamTlsConfig tlsConfig = tls.upstream(ConfigPath.child(path, "tls"), raw.tls);
         if (!valid || endpoints.isEmpty() || balancer == null) {
             return null;
         }
         return new UpstreamConfig(name, endpoints, balancer, timeouts, pool, healthCheck, outlierDetection, retryConfig,
-                whenAllUnhealthy);
+                whenAllUnhealthy, tlsConfig);
     }
 
     private List<EndpointConfig> endpoints(String upstreamPath, List<RawConfig.Endpoint> raw) {

@@ -163,7 +163,7 @@ final class Exchange {
         timeouts = upstream.config().timeouts();
         upstream.retryBudget().requestStarted();
         hashKey = HashKeys.of(upstream.config().balancer(), headers, clientIp);
-        HeaderRules.forwardRequest(headers, clientIp, "http", hostHeader, requestId, chunked);
+        HeaderRules.forwardRequest(headers, clientIp, owner.scheme(), hostHeader, requestId, chunked);
         // An intermediary sends its own version (RFC 9110 §2.5).
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (requestHasBody) {
@@ -281,6 +281,7 @@ final class Exchange {
             return;
         }
         if (!f.isSuccess()) {
+            a.connectFailed(f.cause());
             Cause cause = FailureClassifier.connectFailure(f.cause());
             trace.add(TraceEvent.CONNECT_FAILED, cause.signal().name());
             connectFailed(a, cause);

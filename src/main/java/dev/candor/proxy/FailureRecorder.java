@@ -47,7 +47,8 @@ final class FailureRecorder {
                 error == null ? null : error.token(), f.detail(),
                 last == null ? null : last.connectMillis(),
                 last == null || last.firstByteNanos < 0 ? null : last.firstByteNanos / 1e6,
-                null));
+                null,
+                last == null ? null : last.tlsMillis()));
         if (error == null) {
             return;
         }

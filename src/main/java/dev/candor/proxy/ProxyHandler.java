@@ -38,6 +38,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private final ProxyContext context;
     private final ClientTimeoutHandler timeouts;
+    private final String scheme;
     private ChannelHandlerContext ctx;
     private Exchange exchange;
     private boolean discardingBody;
@@ -47,8 +48,19 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean delivering;
 
     public ProxyHandler(ProxyContext context, ClientTimeoutHandler timeouts) {
+        this(context, timeouts, false);
+    }
+
+    /** {@code secure}: the connection came through TLS termination, so requests are forwarded as https. */
+    public ProxyHandler(ProxyContext context, ClientTimeoutHandler timeouts, boolean secure) {
         this.context = context;
         this.timeouts = timeouts;
+        this.scheme = secure ? "https" : "http";
+    }
+
+    /** {@code http} or {@code https}: what the client used, for {@code X-Forwarded-Proto}. */
+    String scheme() {
+        return scheme;
     }
 
     @Override

@@ -5,7 +5,10 @@ import dev.candor.client.HealthProbe;
 import dev.candor.health.HealthChecker;
 import dev.candor.upstream.Endpoint;
 import dev.candor.upstream.Upstream;
+import dev.candor.client.TlsSupport;
 import dev.candor.client.Transport;
+import dev.candor.client.UpstreamTlsContexts;
+import dev.candor.config.FileWatcher;
 import dev.candor.config.CandorConfig;
 import dev.candor.config.ListenerConfig;
 import dev.candor.observe.AccessLog;
@@ -52,11 +55,13 @@ public final class CandorServer implements AutoCloseable {
     private final List<InetSocketAddress> addresses;
     private final HealthChecker health;
     private final Upstreams upstreams;
+    private final FileWatcher certificateWatcher;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CandorServer(Transport transport, EventLoopGroup group, ProxyContext context, ConnectionPools pools,
                          AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors, HealthChecker health,
-                         Upstreams upstreams) {
+                         Upstreams upstreams, FileWatcher certificateWatcher) {
+        this.certificateWatcher = certificateWatcher;
         this.health = health;
         this.upstreams = upstreams;
         this.transport = transport;
@@ -80,16 +85,18 @@ public final class CandorServer implements AutoCloseable {
         requireNonNull(accessLog, "accessLog");
         Transport transport = Transport.detect();
         EventLoopGroup group = transport.newEventLoopGroup(config.effectiveWorkers(), "candor-loop");
-        ConnectionPools pools = new ConnectionPools(transport);
+        UpstreamTlsContexts upstreamTls = UpstreamTlsContexts.of(config.upstreams().values(), Clock.systemUTC());
+        ConnectionPools pools = new ConnectionPools(transport, upstreamTls);
         // Balancers are called from every event loop: each call draws from the calling thread's generator.
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
         Upstreams upstreams = Upstreams.of(config, random, System::nanoTime, Clock.systemUTC());
         ProxyContext context = new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES));
         ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
-        DownstreamChannelInitializer initializer = new DownstreamChannelInitializer(context, tracker);
+        FileWatcher certificateWatcher = FileWatcher.start("certificates");
         List<Channel> acceptors = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
+                DownstreamChannelInitializer initializer = initializer(listener, context, tracker, certificateWatcher);
                 ServerBootstrap bootstrap = new ServerBootstrap()
                         .group(group)
                         .channel(transport.serverChannel())
@@ -106,17 +113,36 @@ public final class CandorServer implements AutoCloseable {
                             + ": " + e.getMessage(), e);
                 }
                 acceptors.add(ch);
-                log.info("listener {} on {} ({})", listener.name(), ch.localAddress(), transport.name());
+                log.info("listener {} on {} ({}{})", listener.name(), ch.localAddress(), transport.name(),
+                        listener.tls() != null ? ", TLS" : listener.redirectToHttps() > 0
+                                ? ", redirects to https port " + listener.redirectToHttps() : "");
             }
         } catch (IOException | RuntimeException e) {
+            certificateWatcher.close();
             acceptors.forEach(Channel::close);
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             accessLog.close();
             throw e;
         }
         tracker.acceptors(acceptors);
-        HealthChecker health = HealthChecker.start(upstreams.all(), group, new HealthProbe(transport, Clock.systemUTC()), random);
-        return new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors, health, upstreams);
+        HealthChecker health = HealthChecker.start(upstreams.all(), group, new HealthProbe(transport, Clock.systemUTC(), upstreamTls), random);
+        return new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors, health, upstreams,
+                certificateWatcher);
+    }
+
+    /** How often certificate files are checked for changes. */
+    static final Duration CERTIFICATE_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+    /** The pipeline builder of one listener: with its TLS termination (watched for new certificates) or redirect. */
+    private static DownstreamChannelInitializer initializer(ListenerConfig listener, ProxyContext context,
+                                                            ConnectionTracker tracker, FileWatcher watcher) {
+        if (listener.tls() == null) {
+            return new DownstreamChannelInitializer(context, tracker, null, null, listener.redirectToHttps());
+        }
+        TlsTermination tls = TlsTermination.start(listener.name(), listener.tls(), TlsSupport.provider(), Clock.systemUTC());
+        tls.watch(watcher, CERTIFICATE_CHECK_INTERVAL);
+        String hsts = listener.tls().hsts() == null ? null : listener.tls().hsts().headerValue();
+        return new DownstreamChannelInitializer(context, tracker, tls, hsts, 0);
     }
 
     /** The addresses actually bound, in listener order (useful with port 0). */
@@ -206,6 +232,7 @@ public final class CandorServer implements AutoCloseable {
             return;
         }
         context.startDraining();
+        certificateWatcher.close();
         health.close();
         acceptors.forEach(Channel::close);
         tracker.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
