@@ -603,8 +603,11 @@ final class Exchange {
             cut(new Cause(Phase.RECEIVE_BODY, Actor.UPSTREAM, Signal.CLOSED, "connection closed"),
                     a.endpoint.label() + " closed the connection after " + bytesSent + " body bytes");
         } else {
+            // A TLS-only port closes a plain-HTTP connection without a word (OpenSSL, Java, Netty do).
+            String hint = !a.reused && upstream.config().tls() == null
+                    ? " (a new connection: if that port speaks only HTTPS, set tls on upstream '" + upstream.name() + "')" : "";
             attemptFailed(a, new Cause(phaseOf(a), Actor.UPSTREAM, Signal.CLOSED, "connection closed"),
-                    a.endpoint.label() + " closed the connection before a complete response header", null);
+                    a.endpoint.label() + " closed the connection before a complete response header" + hint, null);
         }
     }
 
