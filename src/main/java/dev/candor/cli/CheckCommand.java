@@ -25,6 +25,9 @@ final class CheckCommand implements Callable<Integer> {
             for (String w : ConfigWarnings.of(c)) {
                 System.err.println(config + ": warning: " + w);
             }
+            for (String line : CertificateSummary.of(c)) {
+                System.out.println(config + ": " + line);
+            }
             System.out.println(config + ": OK (" + c.listeners().size() + " listener(s), " + c.routes().size()
                     + " route(s), " + c.upstreams().size() + " upstream(s))");
             return 0;
