@@ -127,6 +127,39 @@ class TlsTerminationTest {
     }
 
     @Test
+    void aReturningClientResumesItsSessionInsteadOfAFullHandshake() throws IOException {
+        SSLContext returning = TlsClients.trusting(ca.certificate());
+        for (String protocol : new String[]{"TLSv1.2", "TLSv1.3"}) {
+            byte[] firstId;
+            long firstCreated;
+            try (SSLSocket first = connectWith(returning, "site.test", protocol)) {
+                RawHttp.over(first).send(RawHttp.request("GET", "/", "Host: site.test")).read();
+                firstId = first.getSession().getId();
+                firstCreated = first.getSession().getCreationTime();
+            }
+            try (SSLSocket second = connectWith(returning, "site.test", protocol)) {
+                // A resumed session is the same session: same creation time (and, in TLS 1.2, same id).
+                assertThat(second.getSession().getCreationTime()).as(protocol).isEqualTo(firstCreated);
+                if (protocol.equals("TLSv1.2")) {
+                    assertThat(second.getSession().getId()).isEqualTo(firstId);
+                }
+            }
+        }
+    }
+
+    private SSLSocket connectWith(SSLContext context, String sni, String protocol) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
+        socket.connect(proxy.address(), 5_000);
+        socket.setSoTimeout(5_000);
+        SSLParameters p = socket.getSSLParameters();
+        p.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(sni)));
+        p.setProtocols(new String[]{protocol});
+        socket.setSSLParameters(p);
+        socket.startHandshake();
+        return socket;
+    }
+
+    @Test
     void tls10And11ClientsAreRefusedWithAProtocolVersionAlert() throws IOException {
         for (int minor : new int[]{1, 2}) { // TLS 1.0 is 3.1, TLS 1.1 is 3.2
             try (Socket raw = new Socket()) {
