@@ -231,6 +231,23 @@ class UpstreamTlsTest {
     }
 
     @Test
+    void aRequestMeetingAnExpiredCertificateIsRetriedOnAnotherEndpoint() {
+        Instant ended = Instant.now().minus(Duration.ofDays(1));
+        TestBackend expired = tlsBackend(ca.issue("127.0.0.1").validity(ended.minus(Duration.ofDays(30)), ended).write("bad"));
+        TestBackend good = tlsBackend(ca.issue("127.0.0.1").write("good"));
+        ProxyUnderTest proxy = cleanup.add(ProxyUnderTest.inFrontOfAll(java.util.List.of(expired.port(), good.port()), "",
+                verifiedBy(ca)));
+
+        RawResponse response = proxy.get("/", "Content-Length: 0");
+        AccessLogEntry entry = proxy.awaitEntry(response);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(entry.attempts()).isEqualTo(2);
+        assertThat(entry.error()).isNull();
+        assertThat(proxy.endpoint(expired.port()).health().errors(ErrorType.TLS_CERTIFICATE_ERROR)).isEqualTo(1);
+    }
+
+    @Test
     void healthProbesUseTlsAndReportItsFailures() {
         Instant ended = Instant.now().minus(Duration.ofDays(1));
         TestBackend good = tlsBackend(ca.issue("127.0.0.1").write("good"));
