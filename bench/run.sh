@@ -265,7 +265,7 @@ chmod 644 "$tmp"/www/*
 
 # One self-signed certificate for both TLS listeners (Candor and nginx serve the very same files).
 if [ "$TLS_KEY" = rsa ]; then tls_newkey=(-newkey rsa:2048); else tls_newkey=(-newkey ec -pkeyopt ec_paramgen_curve:P-256); fi
-openssl req -x509 "${tls_newkey[@]}" -nodes -days 2 -subj "/CN=bench.test" \
+openssl req -x509 "${tls_newkey[@]}" -nodes -days 90 -subj "/CN=bench.test" \
   -addext "subjectAltName=DNS:bench.test,IP:127.0.0.1" \
   -keyout "$tmp/tls/bench.key" -out "$tmp/tls/bench.pem" 2>/dev/null || die "openssl could not make the test certificate"
 chmod 644 "$tmp/tls/bench.key" "$tmp/tls/bench.pem"   # nginx workers drop privileges
