@@ -63,10 +63,20 @@ final class FailureRecorder {
                 f.upstream() == null ? null : f.upstream().name(),
                 last == null ? null : last.endpoint.label(),
                 f.detail(), f.limit(),
-                ConfirmCommand.forFailure(error, f.method(), f.hostHeader(), f.uri(), address),
+                ConfirmCommand.forFailure(error, f.method(), f.hostHeader(), f.uri(), address, confirmTls(f, last)),
                 attempts, f.trace().toString());
         context.failures().add(report);
         logLine(f, error, report);
+    }
+
+    /** How the last attempt's upstream speaks TLS, for the confirm command; null for plain HTTP. */
+    private static ConfirmCommand.Tls confirmTls(Facts f, Attempt last) {
+        if (f.upstream() == null || last == null || f.upstream().config().tls() == null) {
+            return null;
+        }
+        var tls = f.upstream().config().tls();
+        return new ConfirmCommand.Tls(tls.sni() != null ? tls.sni() : last.endpoint.address().host(),
+                tls.ca() == null ? null : tls.ca().toString(), tls.verify());
     }
 
     private static void logLine(Facts f, ErrorType error, FailureReport report) {

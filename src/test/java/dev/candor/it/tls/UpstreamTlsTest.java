@@ -128,6 +128,8 @@ class UpstreamTlsTest {
         assertThat(f.entry().errorDetail()).isEqualTo("TLS handshake with 127.0.0.1:" + backend.port()
                 + " failed: certificate expired: CN=127.0.0.1 was valid until " + ended);
         assertThat(f.report().cause().phase()).isEqualTo(Phase.TLS);
+        assertThat(f.report().confirm()).isEqualTo("openssl s_client -connect '127.0.0.1:" + backend.port() + "' -CAfile '"
+                + ca.caFile() + "' -verify_return_error -verify_ip '127.0.0.1' </dev/null");
         assertThat(f.entry().tlsMs()).as("time until the handshake failed").isNotNull();
         assertThat(f.report().attempts()).singleElement()
                 .satisfies(a -> assertThat(a.timings().tlsMs()).isNotNull());
