@@ -68,7 +68,8 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
         timeouts.owner(proxy);
         ch.pipeline().addLast("client-timeouts", timeouts);
         if (tls != null) {
-            ch.pipeline().addLast("tls", tls.newHandler(handshakeTimeoutMillis));
+            ch.pipeline().addLast("tls", tls.newHandler(handshakeTimeoutMillis))
+                    .addLast("tls-log", ClientHandshakeLog.INSTANCE);
         }
         ch.pipeline().addLast("http", new HttpServerCodec(decoderConfig.clone()));
         if (hsts != null) {
