@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
@@ -22,25 +23,33 @@ import java.time.Instant;
  * Takes the place of the proxy handler on a plain-HTTP listener with {@code redirect_to_https}: every
  * request is answered {@code 308 Permanent Redirect} (RFC 9110 §15.4.9, which keeps the method and
  * body, unlike 301) to the same host and target over https, and logged. Request bodies are read and
- * dropped so the connection can stay alive.
+ * dropped so the connection can stay alive. It drives the client deadlines as the proxy handler does
+ * (header deadline per request, keep-alive idle between requests); the proxy handler stays behind it in
+ * the pipeline, never reached by a request, to answer a too slow header with 408 and to close idle
+ * connections on drain.
  */
 public final class HttpsRedirectHandler extends ChannelInboundHandlerAdapter {
     private final ProxyContext context;
     private final int httpsPort;
+    private final ClientTimeoutHandler timeouts;
+    private boolean keepAlive = true;
 
-    public HttpsRedirectHandler(ProxyContext context, int httpsPort) {
+    public HttpsRedirectHandler(ProxyContext context, int httpsPort, ClientTimeoutHandler timeouts) {
         this.context = context;
         this.httpsPort = httpsPort;
+        this.timeouts = timeouts;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof HttpRequest request)) {
-            ReferenceCountUtil.release(msg); // a body being dropped
-            return;
-        }
         try {
-            answer(ctx, request);
+            if (msg instanceof HttpRequest request) {
+                timeouts.requestHeadReceived();
+                answer(ctx, request);
+            }
+            if (msg instanceof LastHttpContent && keepAlive) {
+                timeouts.awaitNextRequest(); // the request (and any body, dropped) has been read
+            }
         } finally {
             ReferenceCountUtil.release(msg);
         }
@@ -52,7 +61,7 @@ public final class HttpsRedirectHandler extends ChannelInboundHandlerAdapter {
         String requestId = RequestIds.choose(request.headers().get(HeaderRules.X_REQUEST_ID));
         String uri = request.uri();
         String hostHeader = request.headers().get(HttpHeaderNames.HOST);
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && !context.isDraining();
+        keepAlive = HttpUtil.isKeepAlive(request) && !context.isDraining();
         FullHttpResponse response;
         Object checked = request.decoderResult().isFailure() ? null
                 : RequestCheck.check(request, context.limits().maxUriLength(), Long.MAX_VALUE);

@@ -92,7 +92,9 @@ public final class CandorServer implements AutoCloseable {
         Upstreams upstreams = Upstreams.of(config, random, System::nanoTime, Clock.systemUTC());
         ProxyContext context = new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES));
         ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
-        FileWatcher certificateWatcher = FileWatcher.start("certificates");
+        // A watcher thread only when some listener has certificate files to watch.
+        FileWatcher certificateWatcher = config.listeners().stream().anyMatch(l -> l.tls() != null)
+                ? FileWatcher.start("certificates") : null;
         List<Channel> acceptors = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
@@ -118,7 +120,9 @@ public final class CandorServer implements AutoCloseable {
                                 ? ", redirects to https port " + listener.redirectToHttps() : "");
             }
         } catch (IOException | RuntimeException e) {
-            certificateWatcher.close();
+            if (certificateWatcher != null) {
+                certificateWatcher.close();
+            }
             acceptors.forEach(Channel::close);
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             accessLog.close();
@@ -232,7 +236,9 @@ public final class CandorServer implements AutoCloseable {
             return;
         }
         context.startDraining();
-        certificateWatcher.close();
+        if (certificateWatcher != null) {
+            certificateWatcher.close();
+        }
         health.close();
         acceptors.forEach(Channel::close);
         tracker.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -76,9 +76,8 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
             ch.pipeline().addLast("hsts", hsts);
         }
         if (redirectToHttps > 0) {
-            ch.pipeline().addLast("redirect", new HttpsRedirectHandler(context, redirectToHttps));
-        } else {
-            ch.pipeline().addLast("proxy", proxy);
+            ch.pipeline().addLast("redirect", new HttpsRedirectHandler(context, redirectToHttps, timeouts));
         }
+        ch.pipeline().addLast("proxy", proxy);
     }
 }

@@ -15,9 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A plain listener that redirects to https, and a TLS listener that adds HSTS to every response. */
 class TlsListenerOptionsTest {
@@ -57,6 +59,9 @@ class TlsListenerOptionsTest {
                     address: 127.0.0.1:0
                     redirect_to_https: 8443
                 workers: 1
+                limits:
+                  header_read_timeout: 1s
+                  client_idle_timeout: 10s
                 routes:
                   - match: { path_prefix: /known }
                     upstream: app
@@ -99,6 +104,25 @@ class TlsListenerOptionsTest {
             assertThat(post.status()).isEqualTo(308);
             assertThat(post.header("Location")).isEqualTo("https://site.test:8443/form");
             assertThat(next.status()).isEqualTo(308);
+        }
+    }
+
+    @Test
+    void anIdleConnectionAfterARedirectIsKeptForTheIdleTimeoutNotCutAsASlowHeader() {
+        try (RawHttp client = RawHttp.connect(plainListener())) {
+            assertThat(client.send(RawHttp.request("GET", "/a", "Host: site.test")).read().status()).isEqualTo(308);
+            // Longer than limits.header_read_timeout (1s), shorter than client_idle_timeout (10s).
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> proxy.server().clientConnections() == 1);
+            assertThat(client.send(RawHttp.request("GET", "/b", "Host: site.test")).read().status()).isEqualTo(308);
+        }
+    }
+
+    @Test
+    void aSlowHeaderOnTheRedirectingListenerGets408() {
+        try (RawHttp client = RawHttp.connect(plainListener())) {
+            client.send("GET /slow HTTP/1.1\r\nHost: site.test\r\n");
+            assertThat(client.read().status()).isEqualTo(408);
         }
     }
 
