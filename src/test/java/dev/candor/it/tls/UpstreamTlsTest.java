@@ -250,6 +250,17 @@ class UpstreamTlsTest {
     }
 
     @Test
+    void aTls13UpstreamThatRequiresAClientCertificateSaysSoAfterTheHandshakeAsATlsProtocolError() {
+        TestBackend backend = tlsBackend(ca.issue("127.0.0.1").write("backend"),
+                b -> b.clientAuth(ClientAuth.REQUIRE).trustManager(ca.certificate()));
+        Failure f = failingRequest(proxy(backend.port(), verifiedBy(ca)), ErrorType.TLS_PROTOCOL_ERROR);
+
+        assertThat(f.entry().errorDetail()).startsWith("connection to 127.0.0.1:" + backend.port()
+                + ": the upstream ended the TLS session: ").endsWith("check tls.cert and tls.key)");
+        assertThat(f.report().cause().phase()).isEqualTo(Phase.AWAIT_HEADERS);
+    }
+
+    @Test
     void healthProbesUseTlsAndReportItsFailures() {
         Instant ended = Instant.now().minus(Duration.ofDays(1));
         TestBackend good = tlsBackend(ca.issue("127.0.0.1").write("good"));
