@@ -5,6 +5,7 @@ import dev.candor.config.ConfigException;
 import dev.candor.config.ConfigLoader;
 import dev.candor.config.ConfigProblem;
 import dev.candor.config.ConfigWarnings;
+import dev.candor.server.NameCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,6 +25,13 @@ final class CheckCommand implements Callable<Integer> {
             CandorConfig c = ConfigLoader.load(config);
             for (String w : ConfigWarnings.of(c)) {
                 System.err.println(config + ": warning: " + w);
+            }
+            for (NameCheck.Result r : NameCheck.run(c)) {
+                if (r.warning()) {
+                    System.err.println(config + ": warning: " + r.line());
+                } else {
+                    System.out.println(config + ": dns: " + r.line());
+                }
             }
             for (String line : CertificateSummary.of(c)) {
                 System.out.println(config + ": " + line);

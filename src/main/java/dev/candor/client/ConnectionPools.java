@@ -36,7 +36,25 @@ public final class ConnectionPools implements AutoCloseable {
             pool = pools.computeIfAbsent(endpoint, e -> new EndpointPool(
                     e, upstream.config().pool(), upstream.config().timeouts(), transport, initializer(upstream, e)));
         }
-        return pool.acquire(loop, fresh);
+        Future<UpstreamConnection> connection = pool.acquire(loop, fresh);
+        if (endpoint.isRetired() && pools.remove(endpoint, pool)) {
+            // Picked just before DNS removed it: this request goes ahead, then the pool closes behind it.
+            pool.close();
+        }
+        return connection;
+    }
+
+    /**
+     * Closes the pools of endpoints that DNS removed: idle connections now, busy ones when their
+     * request ends.
+     */
+    public void retire(Iterable<Endpoint> removed) {
+        for (Endpoint e : removed) {
+            EndpointPool pool = pools.remove(e);
+            if (pool != null) {
+                pool.close();
+            }
+        }
     }
 
     /** The shared plain-HTTP initializer, or one that adds TLS to {@code endpoint}. */

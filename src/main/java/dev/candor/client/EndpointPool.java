@@ -44,8 +44,8 @@ final class EndpointPool {
         this.maxConnections = pool.maxConnections();
         this.idleTimeoutNanos = pool.idleTimeout().toNanos();
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
-        // Literal addresses resolve without a lookup; names are resolved at connect time.
-        this.remote = new InetSocketAddress(endpoint.address().host(), endpoint.address().port());
+        // Always an IP address: names were resolved (asynchronously) before the endpoint existed.
+        this.remote = endpoint.socketAddress();
         this.parity = new KeepAliveParity(endpoint.label(), idleTimeoutNanos);
     }
 

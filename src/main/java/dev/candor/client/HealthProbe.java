@@ -27,7 +27,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
@@ -64,7 +63,7 @@ public final class HealthProbe {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(initializer(endpoint, timeoutMillis))
-                .connect(new InetSocketAddress(endpoint.address().host(), endpoint.address().port()));
+                .connect(endpoint.socketAddress());
         Channel ch = connected.channel();
         boolean[] handshaken = {false};
         ScheduledFuture<?> timer = loop.schedule(() -> {

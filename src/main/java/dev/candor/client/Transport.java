@@ -7,6 +7,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -17,19 +20,21 @@ public record Transport(
         String name,
         IoHandlerFactory ioHandlerFactory,
         Class<? extends SocketChannel> socketChannel,
-        Class<? extends ServerChannel> serverChannel) {
+        Class<? extends ServerChannel> serverChannel,
+        Class<? extends DatagramChannel> datagramChannel) {
 
     /** The best transport available in this process. */
     public static Transport detect() {
         if (Epoll.isAvailable()) {
             return new Transport("epoll", EpollIoHandler.newFactory(),
-                    EpollSocketChannel.class, EpollServerSocketChannel.class);
+                    EpollSocketChannel.class, EpollServerSocketChannel.class, EpollDatagramChannel.class);
         }
         return nio();
     }
 
     public static Transport nio() {
-        return new Transport("nio", NioIoHandler.newFactory(), NioSocketChannel.class, NioServerSocketChannel.class);
+        return new Transport("nio", NioIoHandler.newFactory(), NioSocketChannel.class, NioServerSocketChannel.class,
+                NioDatagramChannel.class);
     }
 
     public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads, String threadPrefix) {

@@ -76,8 +76,7 @@ public final class UpstreamConnection {
         if (remoteAddress == null) {
             java.net.SocketAddress a = channel.remoteAddress();
             if (a instanceof java.net.InetSocketAddress isa && isa.getAddress() != null) {
-                String ip = isa.getAddress().getHostAddress();
-                remoteAddress = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + isa.getPort();
+                remoteAddress = dev.candor.upstream.Endpoint.ipPort(isa);
             } else {
                 remoteAddress = String.valueOf(a);
             }

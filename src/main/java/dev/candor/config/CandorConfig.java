@@ -14,6 +14,7 @@ import static java.util.Objects.requireNonNull;
  * @param source the file it was loaded from, or {@code null} when built in code
  * @param workers event-loop threads; 0 means one per available core
  * @param upstreams by name, in the order they were declared
+ * @param dns how endpoint host names are resolved
  */
 public record CandorConfig(
         Path source,
@@ -24,7 +25,15 @@ public record CandorConfig(
         LimitsConfig limits,
         Duration shutdownGrace,
         List<RouteConfig> routes,
-        Map<String, UpstreamConfig> upstreams) {
+        Map<String, UpstreamConfig> upstreams,
+        DnsConfig dns) {
+
+    /** A config with the default resolver settings. */
+    public CandorConfig(Path source, List<ListenerConfig> listeners, int workers, AccessLogConfig accessLog,
+                        ErrorsConfig errors, LimitsConfig limits, Duration shutdownGrace, List<RouteConfig> routes,
+                        Map<String, UpstreamConfig> upstreams) {
+        this(source, listeners, workers, accessLog, errors, limits, shutdownGrace, routes, upstreams, DnsConfig.DEFAULTS);
+    }
 
     public CandorConfig {
         listeners = List.copyOf(requireNonNull(listeners, "listeners"));
@@ -34,6 +43,7 @@ public record CandorConfig(
         requireNonNull(shutdownGrace, "shutdownGrace");
         routes = List.copyOf(requireNonNull(routes, "routes"));
         upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requireNonNull(upstreams, "upstreams")));
+        requireNonNull(dns, "dns");
     }
 
     /** The number of event-loop threads to start, resolving {@code auto}. */

@@ -38,7 +38,8 @@ final class ConfigValidator {
                 limits(raw.limits),
                 values.duration("shutdown_grace", raw.shutdownGrace, Duration.ofSeconds(30)),
                 new RouteValidator(problems, values).validate(raw.routes, upstreamNames),
-                new UpstreamValidator(problems, values, tls).validate(raw.upstreams));
+                new UpstreamValidator(problems, values, tls).validate(raw.upstreams),
+                new DnsValidator(problems, values).process(raw.dns));
     }
 
     private int workers(String raw) {

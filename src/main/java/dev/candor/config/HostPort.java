@@ -57,6 +57,30 @@ public record HostPort(String host, int port) {
         return new HostPort(host, port);
     }
 
+    /** True when the host is an IPv4 or IPv6 literal: connecting needs no DNS lookup. */
+    public boolean isIpLiteral() {
+        return isIpLiteral(host);
+    }
+
+    /** True for a dotted-quad IPv4 address or an IPv6 address (without brackets). */
+    public static boolean isIpLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return host.chars().allMatch(c -> c == ':' || c == '.' || c == '%' || Character.digit(c, 16) >= 0
+                    || Character.isLetterOrDigit(c));
+        }
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)
+                    || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public String toString() {
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;

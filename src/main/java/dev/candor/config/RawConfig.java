@@ -20,6 +20,7 @@ final class RawConfig {
     public Errors errors;
     public Limits limits;
     public String shutdownGrace;
+    public Dns dns;
     public List<Route> routes;
     public LinkedHashMap<String, Upstream> upstreams;
 
@@ -76,6 +77,12 @@ final class RawConfig {
         public String maxConnections;
     }
 
+    static final class Dns {
+        public List<String> resolvers;
+        public String timeout;
+        public String staleFor;
+    }
+
     static final class Route {
         public String name;
         public Match match;
@@ -98,7 +105,13 @@ final class RawConfig {
         public OutlierDetection outlierDetection;
         public Retries retries;
         public String whenAllUnhealthy;
+        public UpstreamDns dns;
         public UpstreamTls tls;
+    }
+
+    static final class UpstreamDns {
+        public String refresh;
+        public String srv;
     }
 
     static final class Endpoint {

@@ -10,6 +10,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param healthCheck active checks, or null for none
  * @param whenAllUnhealthy what to do when no endpoint is usable
+ * @param dns how often names are re-resolved, and the SRV record when endpoints come from one (then
+ *            {@code endpoints} is empty)
  * @param tls TLS to the endpoints, or null for plain HTTP
  */
 public record UpstreamConfig(
@@ -22,6 +24,7 @@ public record UpstreamConfig(
         OutlierConfig outlierDetection,
         RetryConfig retries,
         AllUnhealthy whenAllUnhealthy,
+        UpstreamDnsConfig dns,
         UpstreamTlsConfig tls) {
 
     /** When every endpoint is unhealthy, ejected or draining. */
@@ -35,15 +38,22 @@ public record UpstreamConfig(
     /** An upstream with the resilience defaults: no active checks, outlier detection on, retries on connect failure, panic routing. */
     public UpstreamConfig(String name, List<EndpointConfig> endpoints, BalancerConfig balancer, TimeoutsConfig timeouts,
                           PoolConfig pool) {
-        this(name, endpoints, balancer, timeouts, pool, null, OutlierConfig.DEFAULTS, RetryConfig.DEFAULTS, AllUnhealthy.PANIC,
-                null);
+        this(name, endpoints, balancer, timeouts, pool, null, OutlierConfig.DEFAULTS, RetryConfig.DEFAULTS, AllUnhealthy.PANIC);
     }
 
-    /** A plain-HTTP upstream. */
+    /** An upstream with the default DNS refresh and listed endpoints, over plain HTTP. */
     public UpstreamConfig(String name, List<EndpointConfig> endpoints, BalancerConfig balancer, TimeoutsConfig timeouts,
                           PoolConfig pool, HealthCheckConfig healthCheck, OutlierConfig outlierDetection,
                           RetryConfig retries, AllUnhealthy whenAllUnhealthy) {
-        this(name, endpoints, balancer, timeouts, pool, healthCheck, outlierDetection, retries, whenAllUnhealthy, null);
+        this(name, endpoints, balancer, timeouts, pool, healthCheck, outlierDetection, retries, whenAllUnhealthy,
+                UpstreamDnsConfig.DEFAULTS);
+    }
+
+    /** An upstream over plain HTTP. */
+    public UpstreamConfig(String name, List<EndpointConfig> endpoints, BalancerConfig balancer, TimeoutsConfig timeouts,
+                          PoolConfig pool, HealthCheckConfig healthCheck, OutlierConfig outlierDetection,
+                          RetryConfig retries, AllUnhealthy whenAllUnhealthy, UpstreamDnsConfig dns) {
+        this(name, endpoints, balancer, timeouts, pool, healthCheck, outlierDetection, retries, whenAllUnhealthy, dns, null);
     }
 
     public UpstreamConfig {
@@ -55,5 +65,6 @@ public record UpstreamConfig(
         requireNonNull(outlierDetection, "outlierDetection");
         requireNonNull(retries, "retries");
         requireNonNull(whenAllUnhealthy, "whenAllUnhealthy");
+        requireNonNull(dns, "dns");
     }
 }

@@ -23,6 +23,7 @@ final class UpstreamValidator {
     private final HealthCheckValidator healthChecks;
     private final OutlierValidator outliers;
     private final RetryValidator retries;
+    private final DnsValidator dns;
     private final TlsValidator tls;
 
     UpstreamValidator(Problems problems, Values values, TlsValidator tls) {
@@ -33,6 +34,7 @@ final class UpstreamValidator {
         this.healthChecks = new HealthCheckValidator(problems, values);
         this.outliers = new OutlierValidator(problems, values);
         this.retries = new RetryValidator(problems, values);
+        this.dns = new DnsValidator(problems, values);
     }
 
     Map<String, UpstreamConfig> validate(Map<String, RawConfig.Upstream> raw) {
@@ -63,7 +65,20 @@ final class UpstreamValidator {
             problems.atKey(path, "upstream name '" + name + "' may only contain letters, digits, '.', '_' and '-'");
             valid = false;
         }
-        List<EndpointConfig> endpoints = endpoints(path, raw.endpoints);
+        UpstreamDnsConfig dnsConfig = dns.upstream(ConfigPath.child(path, "dns"), raw.dns);
+        boolean srv = raw.dns != null && raw.dns.srv != null;
+        List<EndpointConfig> endpoints;
+        if (srv && raw.endpoints != null) {
+            problems.at(ConfigPath.child(path, "endpoints"),
+                    "both 'endpoints' and 'dns.srv' are given; list endpoints or name an SRV record, not both");
+            endpoints = List.of();
+            valid = false;
+        } else {
+            endpoints = srv ? List.of() : endpoints(path, raw.endpoints);
+        }
+        if (srv && dnsConfig.srv() == null) {
+            valid = false;
+        }
         BalancerConfig balancer = balancers.validate(ConfigPath.child(path, "balancer"), raw.balancer);
         String timeoutsPath = ConfigPath.child(path, "timeouts");
         TimeoutsConfig timeouts = timeouts(timeoutsPath, raw.timeouts);
@@ -77,11 +92,11 @@ final class UpstreamValidator {
         UpstreamConfig.AllUnhealthy whenAllUnhealthy =
                 whenAllUnhealthy(ConfigPath.child(path, "when_all_unhealthy"), raw.whenAllUnhealthy);
         UpstreamTlsConfig tlsConfig = tls.upstream(ConfigPath.child(path, "tls"), raw.tls);
-        if (!valid || endpoints.isEmpty() || balancer == null) {
+        if (!valid || (endpoints.isEmpty() && !srv) || balancer == null) {
             return null;
         }
         return new UpstreamConfig(name, endpoints, balancer, timeouts, pool, healthCheck, outlierDetection, retryConfig,
-                whenAllUnhealthy, tlsConfig);
+                whenAllUnhealthy, dnsConfig, tlsConfig);
     }
 
     private List<EndpointConfig> endpoints(String upstreamPath, List<RawConfig.Endpoint> raw) {
@@ -90,7 +105,8 @@ final class UpstreamValidator {
             if (raw != null) {
                 problems.at(path, "empty list; add at least one endpoint");
             } else if (!problems.hasAt(path)) {
-                problems.atKey(upstreamPath, upstreamPath + ": no endpoints; add at least one under 'endpoints'");
+                problems.atKey(upstreamPath, upstreamPath
+                        + ": no endpoints; add at least one under 'endpoints' or name an SRV record under 'dns.srv'");
             }
             return List.of();
         }
@@ -107,7 +123,12 @@ final class UpstreamValidator {
                 problems.missing(itemPath, "address");
                 continue;
             }
-            HostPort address = values.hostPort(ConfigPath.child(itemPath, "address"), endpoint.address, 1);
+            String addressPath = ConfigPath.child(itemPath, "address");
+            HostPort address = values.hostPort(addressPath, endpoint.address, 1);
+            if (address != null && !address.isIpLiteral() && !DnsValidator.isDnsName(address.host())) {
+                problems.at(addressPath, "'" + address.host() + "' is neither an IP address nor a valid DNS name");
+                address = null;
+            }
             if (address != null) {
                 endpoints.add(new EndpointConfig(address, weight));
             }

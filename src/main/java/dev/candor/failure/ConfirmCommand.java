@@ -48,6 +48,24 @@ public final class ConfirmCommand {
     }
 
     /**
+     * A lookup of {@code name} as Candor made it: from the same resolver, for the same record types.
+     *
+     * @param resolver the name server ({@code ip:port}), or null for the system's
+     * @param srv true for an SRV record, false for the A and AAAA records
+     */
+    public static String dig(String name, String resolver, boolean srv) {
+        StringBuilder b = new StringBuilder("dig");
+        if (resolver != null && resolver.lastIndexOf(':') > 0) {
+            int colon = resolver.lastIndexOf(':');
+            String ip = resolver.substring(0, colon).replace("[", "").replace("]", "");
+            b.append(" @").append(quote(ip)).append(" -p ").append(quote(resolver.substring(colon + 1)));
+        }
+        String n = quote(name);
+        return srv ? b.append(' ').append(n).append(" SRV").toString()
+                : b.append(' ').append(n).append(" A ").append(n).append(" AAAA").toString();
+    }
+
+    /**
      * The request as the client sent it, delivered to the endpoint with curl's --connect-to; {@code -g}
      * keeps curl from reading {@code []} and {@code {}} in the URL as patterns.
      */

@@ -13,8 +13,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -24,50 +25,73 @@ import java.util.random.RandomGenerator;
  * together), then every interval with up to 10 % jitter. Each result goes to the endpoint's health,
  * which applies the thresholds; state changes are logged with their reason.
  */
-public final class HealthChecker implements AutoCloseable {
+public final class HealthChecker implements AutoCloseable, Upstream.MembershipListener {
     private static final Logger log = LoggerFactory.getLogger("candor.health");
 
     private final HealthProbe probe;
     private final RandomGenerator random;
-    private final List<Schedule> schedules = new ArrayList<>();
+    private final EventLoopGroup group;
+    private final Map<Endpoint, Schedule> schedules = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private HealthChecker(HealthProbe probe, RandomGenerator random) {
+    private HealthChecker(HealthProbe probe, EventLoopGroup group, RandomGenerator random) {
         this.probe = probe;
+        this.group = group;
         this.random = random;
     }
 
     /** Starts probing; endpoints of upstreams without a health_check are left alone. */
     public static HealthChecker start(Iterable<Upstream> upstreams, EventLoopGroup group, HealthProbe probe,
                                       RandomGenerator random) {
-        HealthChecker checker = new HealthChecker(probe, random);
+        HealthChecker checker = new HealthChecker(probe, group, random);
         for (Upstream u : upstreams) {
-            HealthCheckConfig check = u.config().healthCheck();
-            if (check == null) {
-                continue;
-            }
-            for (Endpoint e : u.endpoints()) {
-                Schedule s = new Schedule(u, e, check, group.next());
-                checker.schedules.add(s);
-                long first = (long) (random.nextDouble() * check.interval().toNanos());
-                checker.next(s, first);
-            }
+            u.addListener(checker);
+            u.endpoints().forEach(e -> checker.watch(u, e));
         }
         return checker;
     }
 
+    /** DNS changed an upstream's endpoints: new ones are probed from now on, removed ones no longer. */
+    @Override
+    public void changed(Upstream upstream, List<Endpoint> added, List<Endpoint> removed) {
+        for (Endpoint e : removed) {
+            Schedule s = schedules.remove(e);
+            if (s != null) {
+                s.stopped = true;
+                ScheduledFuture<?> t = s.timer;
+                if (t != null) {
+                    t.cancel(false);
+                }
+            }
+        }
+        added.forEach(e -> watch(upstream, e));
+    }
+
+    private void watch(Upstream u, Endpoint e) {
+        HealthCheckConfig check = u.config().healthCheck();
+        if (check == null || closed) {
+            return;
+        }
+        Schedule s = new Schedule(u, e, check, group.next());
+        schedules.put(e, s);
+        next(s, (long) (random.nextDouble() * check.interval().toNanos()));
+    }
+
     private void next(Schedule s, long delayNanos) {
-        if (closed) {
+        if (closed || s.stopped) {
             return;
         }
         s.timer = s.loop.schedule(() -> run(s), delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void run(Schedule s) {
-        if (closed) {
+        if (closed || s.stopped) {
             return;
         }
         probe.probe(s.endpoint, s.check, s.loop).addListener(f -> {
+            if (s.stopped) {
+                return;
+            }
             ProbeRecord record = (ProbeRecord) f.getNow();
             EndpointHealth health = s.endpoint.health();
             EndpointState before = health.state();
@@ -86,7 +110,7 @@ public final class HealthChecker implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Schedule s : schedules) {
+        for (Schedule s : schedules.values()) {
             ScheduledFuture<?> t = s.timer;
             if (t != null) {
                 t.cancel(false);
@@ -101,6 +125,7 @@ public final class HealthChecker implements AutoCloseable {
         final HealthCheckConfig check;
         final EventLoop loop;
         volatile ScheduledFuture<?> timer;
+        volatile boolean stopped;
 
         Schedule(Upstream upstream, Endpoint endpoint, HealthCheckConfig check, EventLoop loop) {
             this.upstream = upstream;

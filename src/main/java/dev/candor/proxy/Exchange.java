@@ -11,6 +11,7 @@ import dev.candor.failure.Phase;
 import dev.candor.failure.Signal;
 import dev.candor.observe.Trace;
 import dev.candor.observe.TraceEvent;
+import dev.candor.upstream.DnsFailure;
 import dev.candor.upstream.Endpoint;
 import dev.candor.upstream.Upstream;
 import io.netty.buffer.Unpooled;
@@ -180,6 +181,13 @@ final class Exchange {
     private void newAttempt(boolean transparent) {
         Endpoint endpoint = transparent ? current.endpoint : upstream.select(triedEndpoints(), hashKey);
         if (endpoint == null) {
+            DnsFailure dns = upstream.dnsFailure();
+            if (dns != null) {
+                Cause cause = new Cause(Phase.RESOLVE, Actor.NETWORK, dns.signal(), dns.rcode());
+                failLocal(cause, HttpResponseStatus.valueOf(cause.type().status()),
+                        "upstream '" + upstream.name() + "' has no address to send to: " + dns.detail());
+                return;
+            }
             failLocal(new Cause(Phase.SELECT, Actor.PROXY, Signal.NO_ENDPOINT, null), HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "no usable endpoint in upstream '" + upstream.name() + "': " + upstream.unavailableReasons());
             return;
@@ -802,7 +810,8 @@ final class Exchange {
         trace.add(TraceEvent.LOCAL_REPLY, Integer.toString(status));
         String nextHop = current == null ? null : current.endpoint.label();
         FullHttpResponse reply = LocalReply.build(ctx.alloc(),
-                new LocalReply.Content(replyStatus, cause.type(), publicDetail, detail, nextHop, requestId),
+                new LocalReply.Content(replyStatus, cause.type(), publicDetail, detail, nextHop, requestId,
+                        cause.signal() == Signal.DNS_FAILURE ? cause.error() : null),
                 context.expose(), accept, closeClient);
         bytesSent = reply.content().readableBytes();
         responseStarted = true;

@@ -2,19 +2,25 @@ package dev.candor.proxy;
 
 import dev.candor.failure.AttemptReport;
 import dev.candor.failure.Cause;
+import dev.candor.failure.DnsEvidence;
 import dev.candor.failure.ConfirmCommand;
 import dev.candor.failure.ErrorType;
 import dev.candor.failure.FailureReport;
 import dev.candor.failure.Signal;
 import dev.candor.observe.AccessLogEntry;
 import dev.candor.observe.Trace;
+import dev.candor.upstream.DnsProvenance;
+import dev.candor.upstream.DnsSource;
 import dev.candor.upstream.Upstream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Writes down how a request ended: the access-log line always; for a classified failure also the full
@@ -36,6 +42,8 @@ final class FailureRecorder {
     static void record(ProxyContext context, Facts f) {
         Attempt last = f.attempts().isEmpty() ? null : f.attempts().get(f.attempts().size() - 1);
         ErrorType error = f.failure() == null ? null : f.failure().type();
+        List<DnsEvidence> dns = error == null ? List.of() : dnsEvidence(f);
+        String detail = withNote(f.detail(), dns);
         double durationMs = f.trace().elapsedNanos() / 1e6;
         context.accessLog().log(new AccessLogEntry(
                 f.time(), f.requestId(), f.clientIp(), f.method(), f.hostHeader(), f.uri(),
@@ -44,7 +52,7 @@ final class FailureRecorder {
                 f.upstream() == null ? null : f.upstream().name(),
                 last == null ? null : last.endpoint.label(),
                 f.attempts().size(), f.upstreamStatus(),
-                error == null ? null : error.token(), f.detail(),
+                error == null ? null : error.token(), detail,
                 last == null ? null : last.connectMillis(),
                 last == null || last.firstByteNanos < 0 ? null : last.firstByteNanos / 1e6,
                 null,
@@ -62,11 +70,60 @@ final class FailureRecorder {
                 f.route() == null ? null : f.route().name(),
                 f.upstream() == null ? null : f.upstream().name(),
                 last == null ? null : last.endpoint.label(),
-                f.detail(), f.limit(),
-                ConfirmCommand.forFailure(error, f.method(), f.hostHeader(), f.uri(), address, confirmTls(f, last)),
-                attempts, f.trace().toString());
+                detail, f.limit(),
+                confirm(f, error, address, last),
+                attempts, f.trace().toString(), dns);
         context.failures().add(report);
         logLine(f, error, report);
+    }
+
+    /** A command to see the failure first-hand: for a DNS failure, the lookup that failed. */
+    private static String confirm(Facts f, ErrorType error, String address, Attempt last) {
+        if ((error == ErrorType.DNS_ERROR || error == ErrorType.DNS_TIMEOUT) && f.attempts().isEmpty()
+                && f.upstream() != null) {
+            for (DnsSource s : f.upstream().dnsSources()) {
+                if (s.failure() != null) {
+                    return ConfirmCommand.dig(s.name(), s.failure().resolver(), s.kind() == DnsSource.Kind.SRV);
+                }
+            }
+        }
+        return ConfirmCommand.forFailure(error, f.method(), f.hostHeader(), f.uri(), address, confirmTls(f, last));
+    }
+
+    /**
+     * The DNS evidence of a failure: for each name behind the endpoints tried, where the address came
+     * from; when nothing was tried because names did not resolve, those names' lookups.
+     */
+    static List<DnsEvidence> dnsEvidence(Facts f) {
+        Upstream upstream = f.upstream();
+        if (upstream == null || upstream.dnsSources().isEmpty()) {
+            return List.of();
+        }
+        List<DnsEvidence> out = new ArrayList<>();
+        Set<DnsSource> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Attempt a : f.attempts()) {
+            if (a.endpoint.source() != null && seen.add(a.endpoint.source())) {
+                out.add(DnsProvenance.of(upstream, a.endpoint, f.time()));
+            }
+        }
+        if (f.attempts().isEmpty()) {
+            for (DnsSource s : upstream.dnsSources()) {
+                if (s.failure() != null || s.targets().isEmpty()) {
+                    out.add(DnsProvenance.ofLookup(s));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The detail, followed by the first remarkable DNS fact (an address that left DNS, a stale answer). */
+    private static String withNote(String detail, List<DnsEvidence> dns) {
+        for (DnsEvidence d : dns) {
+            if (d.note() != null) {
+                return detail == null ? d.note() : detail + "; " + d.note();
+            }
+        }
+        return detail;
     }
 
     /** How the last attempt's upstream speaks TLS, for the confirm command; null for plain HTTP. */
@@ -88,7 +145,7 @@ final class FailureRecorder {
         String line = f.status() + " " + error.token() + " " + f.method() + " "
                 + (f.hostHeader() == null ? "" : f.hostHeader()) + f.uri()
                 + (report.upstream() == null ? "" : " -> " + report.upstream() + "/" + report.endpoint())
-                + ": " + f.detail()
+                + ": " + report.detail()
                 + (f.limit() == null ? "" : " [" + f.limit() + "]")
                 + " request_id=" + f.requestId() + " attempts=" + f.attempts().size()
                 + (f.transparentRetries() > 0 ? " stale_retries=" + f.transparentRetries() : "");

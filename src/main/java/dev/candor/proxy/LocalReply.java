@@ -24,7 +24,12 @@ final class LocalReply {
 
     /** What one reply says. */
     record Content(HttpResponseStatus status, ErrorType error, String publicDetail, String privateDetail,
-                   String nextHop, String requestId) {
+                   String nextHop, String requestId, String rcode) {
+        /** A reply that is not about a DNS failure. */
+        Content(HttpResponseStatus status, ErrorType error, String publicDetail, String privateDetail,
+                String nextHop, String requestId) {
+            this(status, error, publicDetail, privateDetail, nextHop, requestId, null);
+        }
     }
 
     private LocalReply() {
@@ -49,7 +54,7 @@ final class LocalReply {
         }
         if (named) {
             h.set(HeaderRules.PROXY_STATUS, ProxyStatus.forError(c.error(),
-                    details ? c.privateDetail() : null, details ? c.nextHop() : null, null));
+                    details ? c.privateDetail() : null, details ? c.nextHop() : null, c.rcode()));
         }
         if (close) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -1,6 +1,9 @@
 package dev.candor.server;
 
 import dev.candor.client.ConnectionPools;
+import dev.candor.client.DnsRefresher;
+import dev.candor.client.DnsResolver;
+import dev.candor.config.DnsConfig;
 import dev.candor.client.HealthProbe;
 import dev.candor.health.HealthChecker;
 import dev.candor.upstream.Endpoint;
@@ -30,6 +33,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -56,13 +62,17 @@ public final class CandorServer implements AutoCloseable {
     private final HealthChecker health;
     private final Upstreams upstreams;
     private final FileWatcher certificateWatcher;
+    private final DnsResolver resolver;
+    private final DnsRefresher dns;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CandorServer(Transport transport, EventLoopGroup group, ProxyContext context, ConnectionPools pools,
                          AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors, HealthChecker health,
-                         Upstreams upstreams, FileWatcher certificateWatcher) {
+                         Upstreams upstreams, DnsResolver resolver, DnsRefresher dns, FileWatcher certificateWatcher) {
         this.certificateWatcher = certificateWatcher;
         this.health = health;
+        this.resolver = resolver;
+        this.dns = dns;
         this.upstreams = upstreams;
         this.transport = transport;
         this.group = group;
@@ -129,9 +139,38 @@ public final class CandorServer implements AutoCloseable {
             throw e;
         }
         tracker.acceptors(acceptors);
+        for (Upstream u : upstreams.all()) {
+            u.addListener((upstream, added, removed) -> pools.retire(removed));
+        }
         HealthChecker health = HealthChecker.start(upstreams.all(), group, new HealthProbe(transport, Clock.systemUTC(), upstreamTls), random);
+        DnsResolver resolver = new DnsResolver(config.dns(), group.next(), transport, Clock.systemUTC());
+        DnsRefresher dns = new DnsRefresher(resolver, config.dns(), Clock.systemUTC());
+        awaitFirstAnswers(dns.follow(upstreams.all()), config.dns());
         return new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors, health, upstreams,
-                certificateWatcher);
+                resolver, dns, certificateWatcher);
+    }
+
+    /**
+     * Gives every endpoint name its first lookup before traffic arrives, as long as a lookup may take
+     * (a name that still has no answer then fails its requests with dns_timeout until it does).
+     */
+    private static void awaitFirstAnswers(CompletableFuture<Void> settled, DnsConfig dnsConfig) {
+        long waitMillis = dnsConfig.timeout().toMillis() * Math.max(2, dnsConfig.resolvers().size() + 1) + 500;
+        try {
+            settled.get(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("some endpoint names have no DNS answer after {} ms; their requests fail with dns_timeout "
+                    + "until one arrives", waitMillis);
+        } catch (ExecutionException e) {
+            log.warn("first DNS lookups failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** DNS lookups, failures and stale answers so far. */
+    public DnsRefresher dns() {
+        return dns;
     }
 
     /** How often certificate files are checked for changes. */
@@ -174,6 +213,8 @@ public final class CandorServer implements AutoCloseable {
 
     /**
      * Takes an endpoint out of rotation (or puts it back): no new requests, in-flight ones finish.
+     * {@code endpoint} is an address ({@code 10.0.0.7:8080}) or a configured name
+     * ({@code api.internal:8080}), which applies to every address the name resolves to now.
      *
      * @return false when there is no such upstream or endpoint
      */
@@ -182,14 +223,15 @@ public final class CandorServer implements AutoCloseable {
         if (u == null) {
             return false;
         }
+        boolean found = false;
         for (Endpoint e : u.endpoints()) {
-            if (e.label().equals(endpoint)) {
+            if (e.label().equals(endpoint) || e.address().toString().equals(endpoint)) {
                 e.health().drain(draining);
-                log.info("upstream {} endpoint {}: {}", upstream, endpoint, draining ? "draining" : "back in rotation");
-                return true;
+                log.info("upstream {} endpoint {}: {}", upstream, e.describe(), draining ? "draining" : "back in rotation");
+                found = true;
             }
         }
-        return false;
+        return found;
     }
 
     /** Requests sent again, transparently, because a pooled connection turned out to be closed. */
@@ -239,10 +281,12 @@ public final class CandorServer implements AutoCloseable {
         if (certificateWatcher != null) {
             certificateWatcher.close();
         }
+        dns.close();
         health.close();
         acceptors.forEach(Channel::close);
         tracker.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         pools.close();
+        resolver.loop().execute(resolver::close);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         accessLog.close();
     }

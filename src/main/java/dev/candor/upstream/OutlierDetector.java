@@ -20,7 +20,7 @@ public final class OutlierDetector {
     static final int DECAY_BASE_EJECTIONS = 10;
 
     private final OutlierConfig config;
-    private final List<EndpointHealth> endpoints;
+    private volatile List<EndpointHealth> endpoints;
     private final LongSupplier nanoClock;
     private final long decayNanos;
     /** Serialises ejection decisions, which look at every endpoint of the upstream; taken only at the threshold. */
@@ -31,6 +31,11 @@ public final class OutlierDetector {
         this.endpoints = List.copyOf(requireNonNull(endpoints, "endpoints"));
         this.nanoClock = requireNonNull(nanoClock, "nanoClock");
         this.decayNanos = saturatedNanos(config.baseEjection().multipliedBy(DECAY_BASE_EJECTIONS));
+    }
+
+    /** The endpoints to count against {@code max_ejected_percent} after a DNS change. */
+    void endpoints(List<EndpointHealth> now) {
+        this.endpoints = List.copyOf(now);
     }
 
     /** A request to the endpoint succeeded: its run of failures is over. */
@@ -95,6 +100,7 @@ public final class OutlierDetector {
     }
 
     private boolean roomForOneMore(long now) {
+        List<EndpointHealth> endpoints = this.endpoints;
         int ejected = 0;
         for (int i = 0; i < endpoints.size(); i++) {
             if (endpoints.get(i).isEjected(now)) {

@@ -27,14 +27,14 @@ class ConfigProblemsTest {
                 routes: [{upstream: api}]
                 """)).containsExactly(
                 "4:5: unknown key 'timeout' in upstreams.api (expected one of: endpoints, balancer, timeouts, pool,"
-                        + " health_check, outlier_detection, retries, when_all_unhealthy, tls)");
+                        + " health_check, outlier_detection, retries, when_all_unhealthy, dns, tls)");
     }
 
     @Test
     void unknownTopLevelKeyFromTheSpecIsMarkedAsNotSupportedYet() {
         assertThat(problems("admin:\n  address: 127.0.0.1:9901\n" + VALID_TAIL)).containsExactly(
                 "1:1: unknown key 'admin' at the top level (expected one of: listeners, workers, access_log, errors, limits,"
-                        + " shutdown_grace, routes, upstreams; 'admin' is not supported yet)");
+                        + " shutdown_grace, dns, routes, upstreams; 'admin' is not supported yet)");
     }
 
     @Test
@@ -223,9 +223,9 @@ class ConfigProblemsTest {
                     endpoints: []
                   c:
                 """)).containsExactly(
-                "3:3: upstreams.a: no endpoints; add at least one under 'endpoints'",
+                "3:3: upstreams.a: no endpoints; add at least one under 'endpoints' or name an SRV record under 'dns.srv'",
                 "6:16: upstreams.b.endpoints: empty list; add at least one endpoint",
-                "7:3: upstreams.c: no endpoints; add at least one under 'endpoints'");
+                "7:3: upstreams.c: no endpoints; add at least one under 'endpoints' or name an SRV record under 'dns.srv'");
     }
 
     @Test
@@ -273,7 +273,7 @@ class ConfigProblemsTest {
                     cache: {max_size: 1MiB}
                 """)).containsExactly(
                 "5:5: unknown key 'cache' in upstreams.app (expected one of: endpoints, balancer, timeouts, pool,"
-                        + " health_check, outlier_detection, retries, when_all_unhealthy, tls; 'cache' is not supported yet)");
+                        + " health_check, outlier_detection, retries, when_all_unhealthy, dns, tls; 'cache' is not supported yet)");
     }
 
     @Test

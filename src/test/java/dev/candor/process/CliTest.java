@@ -1,6 +1,7 @@
 package dev.candor.process;
 
 import dev.candor.testing.Ports;
+import dev.candor.testing.TestDnsServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +61,29 @@ class CliTest {
         assertThat(problems).anySatisfy(m -> assertProblem(m, 3, List.of(1, 17), "shutdown_grace"))
                 .anySatisfy(m -> assertProblem(m, 4, List.of(1), "colour"))
                 .anySatisfy(m -> assertProblem(m, 7, List.of(5, 15), "nowhere"));
+    }
+
+    @Test
+    void checkShowsWhatEachEndpointNameResolvesToAndWarnsWithoutFailingWhenOneDoesNot() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.a("api.test", 30, "127.0.0.1", "127.0.0.2");
+            Path config = Files.writeString(dir.resolve("dns.yaml"), """
+                    listeners: [{address: "127.0.0.1:8080"}]
+                    dns: { resolvers: ["%s"], timeout: 500ms }
+                    routes: [{upstream: app}]
+                    upstreams:
+                      app:
+                        endpoints: [{address: "api.test:8080"}, {address: "gone.test:8080"}]
+                    """.formatted(dns.address()));
+
+            int status = exitOf("check", "-c", config.toString());
+
+            assertThat(status).as(candor.diagnostics()).isZero();
+            assertThat(candor.stdout()).contains("dns: upstreams.app: api.test:8080 resolves to 127.0.0.1, 127.0.0.2 (TTL 30 s, from "
+                    + dns.address() + ")").contains("OK");
+            assertThat(candor.stderr()).contains("warning: upstreams.app: gone.test:8080 does not resolve now: gone.test does"
+                    + " not exist (NXDOMAIN from " + dns.address() + ")");
+        }
     }
 
     @Test

@@ -62,7 +62,7 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicLong bodyBytes = new AtomicLong();
     private volatile BackendScript script;
 
-    private TestBackend(BackendScript script, SslContext tls) {
+    private TestBackend(BackendScript script, InetSocketAddress bind, SslContext tls) {
         this.script = requireNonNull(script, "script");
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-backend", true),
                 NioIoHandler.newFactory());
@@ -84,7 +84,7 @@ public final class TestBackend implements AutoCloseable {
                                     .addLast(new Recorder(accepted.incrementAndGet()));
                         }
                     })
-                    .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+                    .bind(bind).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -93,12 +93,20 @@ public final class TestBackend implements AutoCloseable {
 
     /** Starts a backend that answers every request with {@code script}. */
     public static TestBackend start(BackendScript script) {
-        return new TestBackend(script, null);
+        return new TestBackend(script, new InetSocketAddress("127.0.0.1", 0), null);
     }
 
     /** Starts a backend that speaks HTTPS with {@code tls} (e.g. from {@link TestPki}). */
     public static TestBackend startTls(SslContext tls, BackendScript script) {
-        return new TestBackend(script, requireNonNull(tls, "tls"));
+        return new TestBackend(script, new InetSocketAddress("127.0.0.1", 0), requireNonNull(tls, "tls"));
+    }
+
+    /**
+     * Starts a backend on a given loopback address and port, e.g. {@code 127.0.0.2} or {@code ::1} on the
+     * port of another backend, so that DNS alone decides which one a name reaches.
+     */
+    public static TestBackend startOn(String ip, int port, BackendScript script) {
+        return new TestBackend(script, new InetSocketAddress(ip, port), null);
     }
 
     /** Starts a backend that answers 200 with {@code body}. */
