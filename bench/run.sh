@@ -19,9 +19,10 @@
 #     Candor's hot paths during the first 10-15 s on one CPU)
 #   PROXY_CPUS [1]  CANDOR_CPUS [$PROXY_CPUS]  WRK_CPUS [0]
 #   BACKEND_CPUS [2 with 3+ CPUs, else $WRK_CPUS]
-#   CASES ["small medium close large idle upload startup"]
+#   CASES ["small medium close large idle upload startup tls"]; tls compares Candor and nginx only,
+#     terminating TLS with the same certificate (TLS_KEY [ec]: ec for ECDSA P-256, rsa for RSA 2048)
 #   IDLE_CONNECTIONS [5000]  UPLOAD_SIZE [1G, as understood by truncate -s]
-#   PORT_BASE [28080]: the listeners use PORT_BASE .. PORT_BASE+4, all on 127.0.0.1
+#   PORT_BASE [28080]: the listeners use PORT_BASE .. PORT_BASE+6, all on 127.0.0.1
 #   KEEP_TMP [0]: 1 keeps the temp dir (configs, raw wrk output, logs) for inspection
 #   NOISE_LIMIT [10]: a timed round during which processes other than the benchmark's own used more
 #     than this percentage of one CPU is run again, at most RETRIES [2] more times, then kept and flagged;
@@ -39,7 +40,8 @@ CONNECTIONS="${CONNECTIONS:-50}"
 PROXY_CPUS="${PROXY_CPUS:-1}"
 CANDOR_CPUS="${CANDOR_CPUS:-$PROXY_CPUS}"
 WRK_CPUS="${WRK_CPUS:-0}"
-CASES="${CASES:-small medium close large idle upload startup}"
+CASES="${CASES:-small medium close large idle upload startup tls}"
+TLS_KEY="${TLS_KEY:-ec}"
 IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-5000}"
 UPLOAD_SIZE="${UPLOAD_SIZE:-1G}"
 PORT_BASE="${PORT_BASE:-28080}"
@@ -58,6 +60,8 @@ UPLOAD_PORT=$((PORT_BASE + 1))
 CANDOR_PORT=$((PORT_BASE + 2))
 NGINX_PORT=$((PORT_BASE + 3))
 HAPROXY_PORT=$((PORT_BASE + 4))
+CANDOR_TLS_PORT=$((PORT_BASE + 5))
+NGINX_TLS_PORT=$((PORT_BASE + 6))
 
 TARGETS=(direct candor nginx haproxy)
 PROXIES=(candor nginx haproxy)
@@ -98,6 +102,7 @@ cpu_count() {
 [[ "$NOISE_LIMIT" =~ ^[0-9]+$ ]] || die "NOISE_LIMIT must be a whole number (percent of one CPU)"
 [[ "$RETRIES" =~ ^[0-9]+$ ]] || die "RETRIES must be a whole number"
 [[ "$QUIET_WAIT" =~ ^[0-9]+$ ]] || die "QUIET_WAIT must be a whole number of seconds"
+[[ "$TLS_KEY" =~ ^(ec|rsa)$ ]] || die "TLS_KEY must be ec or rsa"
 for c in "$PROXY_CPUS" "$CANDOR_CPUS" "$WRK_CPUS" "$BACKEND_CPUS"; do
   [[ "$c" =~ ^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$ ]] || die "CPU list '$c' is not a taskset list like 1, 2-3 or 0,2"
 done
@@ -108,6 +113,7 @@ command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(hapr
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
 command -v pgrep >/dev/null 2>&1 || missing+=(procps)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
@@ -137,7 +143,7 @@ if [ ! -f "$root/target/candor.jar" ] || [ ! -d "$root/target/lib" ]; then
   (cd "$root" && ./mvnw -B -q -DskipTests package) >&2
 fi
 
-for p in $BACKEND_PORT $UPLOAD_PORT $CANDOR_PORT $NGINX_PORT $HAPROXY_PORT; do
+for p in $BACKEND_PORT $UPLOAD_PORT $CANDOR_PORT $NGINX_PORT $HAPROXY_PORT $CANDOR_TLS_PORT $NGINX_TLS_PORT; do
   if [ -n "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; then
     die "port 127.0.0.1:$p is already in use; pick other ports with PORT_BASE"
   fi
@@ -154,7 +160,7 @@ wrk_threads="$(cpu_count "$WRK_CPUS")"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/candor-bench.XXXXXX")"
 chmod 755 "$tmp"   # nginx workers run as an unprivileged user and read the bodies from here
-mkdir -p "$tmp/www" "$tmp/raw" "$tmp/logs" "$tmp/nginx-backend" "$tmp/nginx-proxy"
+mkdir -p "$tmp/www" "$tmp/raw" "$tmp/logs" "$tmp/nginx-backend" "$tmp/nginx-proxy" "$tmp/tls"
 results="$tmp/results.tsv"
 : >"$results"
 
@@ -257,6 +263,13 @@ head -c 16384 /dev/zero | tr '\0' 'b' >"$tmp/www/16k"
 head -c 1048576 /dev/zero | tr '\0' 'c' >"$tmp/www/1m"
 chmod 644 "$tmp"/www/*
 
+# One self-signed certificate for both TLS listeners (Candor and nginx serve the very same files).
+if [ "$TLS_KEY" = rsa ]; then tls_newkey=(-newkey rsa:2048); else tls_newkey=(-newkey ec -pkeyopt ec_paramgen_curve:P-256); fi
+openssl req -x509 "${tls_newkey[@]}" -nodes -days 90 -subj "/CN=bench.test" \
+  -addext "subjectAltName=DNS:bench.test,IP:127.0.0.1" \
+  -keyout "$tmp/tls/bench.key" -out "$tmp/tls/bench.pem" 2>/dev/null || die "openssl could not make the test certificate"
+chmod 644 "$tmp/tls/bench.key" "$tmp/tls/bench.pem"   # nginx workers drop privileges
+
 cat >"$tmp/nginx-backend.conf" <<EOF
 # The backend: fixed bodies from files, no logging, long keep-alive.
 worker_processes $backend_workers;
@@ -331,6 +344,18 @@ http {
     location / { proxy_pass http://backend; }
     location /upload { proxy_pass http://upload; }
   }
+  # TLS termination with Candor's settings: TLS 1.2 and 1.3, ECDHE with AEAD suites, session resumption
+  # (tickets and a cache), HTTP/1.1 only (Candor does not serve h2 yet).
+  server {
+    listen 127.0.0.1:$NGINX_TLS_PORT ssl backlog=4096;
+    ssl_certificate $tmp/tls/bench.pem;
+    ssl_certificate_key $tmp/tls/bench.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;
+    ssl_session_cache shared:SSL:10m;
+    ssl_session_timeout 5m;
+    location / { proxy_pass http://backend; }
+  }
 }
 EOF
 
@@ -369,6 +394,12 @@ cat >"$tmp/candor.yaml" <<EOF
 # Candor as the proxy: $candor_workers event loop(s), access log to a file, keep-alive pool to the backend.
 listeners:
   - address: 127.0.0.1:$CANDOR_PORT
+  - address: 127.0.0.1:$CANDOR_TLS_PORT
+    tls:
+      certificates:
+        - cert: $tmp/tls/bench.pem
+          key: $tmp/tls/bench.key
+      protocols: [http/1.1]
 workers: $candor_workers
 access_log:
   path: $tmp/logs/candor-access.log
@@ -802,6 +833,73 @@ startup_case() {
   done
 }
 
+# tls: Candor and nginx terminating TLS with the same certificate, in front of the same backend.
+#   tls-new:       a new TLS connection (TCP + handshake) per request (wrk, Connection: close): handshakes/s
+#   tls-keepalive: requests over kept-alive TLS connections: TLS request throughput
+tls_port_of() { case "$1" in candor) echo $CANDOR_TLS_PORT ;; nginx) echo $NGINX_TLS_PORT ;; esac; }
+
+wait_tls_ready() {  # wait_tls_ready TARGET
+  local i
+  for i in $(seq 1 120); do
+    [ "$(curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "https://127.0.0.1:$(tls_port_of "$1")/100b" || true)" = 200 ] && return 0
+    sleep 0.5
+  done
+  die "$1 did not answer over TLS on 127.0.0.1:$(tls_port_of "$1")"
+}
+
+tls_wrk() {  # tls_wrk TARGET DURATION OUT [extra wrk args]
+  local target="$1" dur="$2" out="$3"
+  shift 3
+  timeout -k 5 $(( $(secs "$dur") + 60 )) \
+    taskset -c "$WRK_CPUS" wrk -t "$wrk_threads" -c "$CONNECTIONS" -d "$dur" --latency \
+      -s "$tmp/report.lua" "$@" "https://127.0.0.1:$(tls_port_of "$target")/100b" >"$out" 2>&1 || {
+    log "wrk over TLS against $target failed:"; cat "$out" >&2; return 1; }
+}
+
+tls_case() {
+  local target round kind out r noise cpu try
+  log "case tls: starting fresh proxies (candor, nginx; $TLS_KEY certificate)"
+  for target in candor nginx; do start_proxy "$target"; wait_tls_ready "$target"; done
+  wait_quiet
+  if [ "$(secs "$WARMUP")" -gt 0 ]; then
+    for target in candor nginx; do
+      log "case tls: warm-up $target ($WARMUP)"
+      tls_wrk "$target" "$WARMUP" "$tmp/raw/tls-$target-warmup.txt" -H 'Connection: close'
+    done
+  fi
+  for round in $(seq 1 "$ROUNDS"); do
+    for kind in new keepalive; do
+      for target in candor nginx; do
+        for try in $(seq 0 "$RETRIES"); do
+          out="$tmp/raw/tls-$kind-$target-$round-$try.txt"
+          noise_begin "$target"
+          if [ "$kind" = new ]; then
+            tls_wrk "$target" "$DURATION" "$out" -H 'Connection: close'
+          else
+            tls_wrk "$target" "$DURATION" "$out"
+          fi
+          read -r noise cpu <<<"$(noise_end)"
+          r="$(grep '^RESULT' "$out" || true)"
+          [ -n "$r" ] || { cat "$out" >&2; die "no result from wrk (tls-$kind, $target, round $round)"; }
+          eval "$(echo "${r#RESULT }" | tr ' ' '\n' | sed 's/^/local w_/')"
+          log "case tls-$kind round $round $target: $(awk -v n="$w_requests" -v d="$w_duration_us" 'BEGIN{printf "%.0f req/s", n/(d/1e6)}'), p99 ${w_p99}us, errors $((w_connect + w_read + w_write + w_timeout)), non-2xx $w_status, other processes ${noise}%, $target CPU ${cpu}%"
+          [ "$noise" -le "$NOISE_LIMIT" ] && break
+          if [ "$try" -lt "$RETRIES" ]; then log "  other processes were busy; running this round again"; wait_quiet; fi
+        done
+        # shellcheck disable=SC2154
+        printf 'tls\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$target" "$round" \
+          "$w_requests" "$w_duration_us" "$w_p50" "$w_p99" "$w_p999" \
+          $((w_connect + w_read + w_write + w_timeout)) "$w_status" "$noise" "$try" "$cpu" >>"$results"
+      done
+    done
+  done
+  for target in candor nginx; do
+    printf 'rss\ttls\t%s\t%s\n' "$target" "$(mem_kib "$target" VmHWM)" >>"$results"
+    stop "$target"
+    rm -f "$(access_log_of "$target")"
+  done
+}
+
 # direct upload goes to the drain server, which wait_ready cannot probe with GET /100b
 port_of_upload_ready() {
   local i
@@ -852,7 +950,8 @@ for case in $CASES; do
     idle) idle_case ;;
     upload) upload_case ;;
     startup) startup_case ;;
-    *) die "unknown case '$case' (small medium close large idle upload startup)" ;;
+    tls) tls_case ;;
+    *) die "unknown case '$case' (small medium close large idle upload startup tls)" ;;
   esac
 done
 
@@ -871,6 +970,7 @@ results, facts, load_start, load_end, elapsed, noise_limit = sys.argv[1:]
 noise_limit = int(noise_limit)
 retried = noisy = 0
 http, rss, logs, idle, upload, startup = defaultdict(list), {}, {}, defaultdict(list), defaultdict(list), defaultdict(list)
+tls = defaultdict(list)
 for line in open(results):
     f = line.rstrip("\n").split("\t")
     if f[0] == "http":
@@ -878,6 +978,11 @@ for line in open(results):
         req, dur, p50, p99, p999, err, non2xx, noise, retries, cpu = map(int, f[4:14])
         http[(case, target)].append(dict(rps=req / (dur / 1e6), p50=p50, p99=p99, p999=p999, err=err, non2xx=non2xx,
                                          noise=noise, retries=retries, cpu=cpu))
+    elif f[0] == "tls":
+        kind, target = f[1], f[2]
+        req, dur, p50, p99, p999, err, non2xx, noise, retries, cpu = map(int, f[4:14])
+        tls[(kind, target)].append(dict(rps=req / (dur / 1e6), p99=p99, err=err, non2xx=non2xx, noise=noise,
+                                        retries=retries, cpu=cpu))
     elif f[0] == "rss":
         rss[(f[1], f[2])] = int(f[3])
     elif f[0] == "log":
@@ -1001,6 +1106,31 @@ if startup:
             out.append("| %s | %d ms | %s | %d |" % (t, med([r["ms"] for r in rows]),
                        " / ".join("%d ms" % r["ms"] for r in rows), sum(1 for r in rows if not r["ok"])))
     out.append("")
+
+if tls:
+    out.append("### TLS termination: Candor and nginx with the same certificate\n")
+    out.append("wrk over `https://` to `GET /100b`, proxied to the same backend. *new connection per request*: "
+               "`Connection: close`, so every request is a TCP connect and a TLS handshake (wrk's client may "
+               "resume sessions; both servers allow it): req/s is handshakes per second. *keep-alive*: requests "
+               "over open TLS connections. Medians of the rounds; CPU as above; per round in brackets.\n")
+    out.append("| case | target | req/s | × nginx | p99 | CPU | req/s per CPU | errors | non-2xx | req/s per round |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for kind, title in (("new", "new connection per request"), ("keepalive", "keep-alive")):
+        base = med([r["rps"] for r in tls.get((kind, "nginx"), [])]) if tls.get((kind, "nginx")) else 0
+        for t in ("candor", "nginx"):
+            rows = tls.get((kind, t), [])
+            if not rows:
+                continue
+            rps = med([r["rps"] for r in rows])
+            out.append("| %s | %s | %s | %s | %s | %d%% | %s | %d | %d | %s |" % (
+                title, t, "{:,.0f}".format(rps), ratio(rps, base), ms(med([r["p99"] for r in rows])),
+                med([r["cpu"] for r in rows]), "{:,.0f}".format(med([r["rps"] * 100 / max(r["cpu"], 1) for r in rows])),
+                sum(r["err"] for r in rows), sum(r["non2xx"] for r in rows),
+                " / ".join("%.0f" % r["rps"] for r in rows)))
+            retried += sum(r["retries"] for r in rows)
+            noisy += sum(1 for r in rows if r["noise"] > noise_limit)
+    out.append("\nPeak RSS over the case: candor %s, nginx %s.\n" % (mib(rss.get(("tls", "candor"), 0)),
+                                                                     mib(rss.get(("tls", "nginx"), 0))))
 
 if raw:
     out.append("### Every round\n")

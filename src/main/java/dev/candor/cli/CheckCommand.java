@@ -33,6 +33,9 @@ final class CheckCommand implements Callable<Integer> {
                     System.out.println(config + ": dns: " + r.line());
                 }
             }
+            for (String line : CertificateSummary.of(c)) {
+                System.out.println(config + ": " + line);
+            }
             System.out.println(config + ": OK (" + c.listeners().size() + " listener(s), " + c.routes().size()
                     + " route(s), " + c.upstreams().size() + " upstream(s))");
             return 0;

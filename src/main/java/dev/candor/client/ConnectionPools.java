@@ -13,10 +13,16 @@ import static java.util.Objects.requireNonNull;
 public final class ConnectionPools implements AutoCloseable {
     private final Transport transport;
     private final UpstreamChannelInitializer initializer = new UpstreamChannelInitializer();
+    private final UpstreamTlsContexts tls;
     private final ConcurrentHashMap<Endpoint, EndpointPool> pools = new ConcurrentHashMap<>();
 
     public ConnectionPools(Transport transport) {
+        this(transport, UpstreamTlsContexts.NONE);
+    }
+
+    public ConnectionPools(Transport transport, UpstreamTlsContexts tls) {
         this.transport = requireNonNull(transport, "transport");
+        this.tls = requireNonNull(tls, "tls");
     }
 
     /**
@@ -28,7 +34,7 @@ public final class ConnectionPools implements AutoCloseable {
         EndpointPool pool = pools.get(endpoint);
         if (pool == null) {
             pool = pools.computeIfAbsent(endpoint, e -> new EndpointPool(
-                    e, upstream.config().pool(), upstream.config().timeouts(), transport, initializer));
+                    e, upstream.config().pool(), upstream.config().timeouts(), transport, initializer(upstream, e)));
         }
         Future<UpstreamConnection> connection = pool.acquire(loop, fresh);
         if (endpoint.isRetired() && pools.remove(endpoint, pool)) {
@@ -49,6 +55,13 @@ public final class ConnectionPools implements AutoCloseable {
                 pool.close();
             }
         }
+    }
+
+    /** The shared plain-HTTP initializer, or one that adds TLS to {@code endpoint}. */
+    private UpstreamChannelInitializer initializer(Upstream upstream, Endpoint endpoint) {
+        UpstreamTls t = tls.forUpstream(upstream.name());
+        return t == null ? initializer
+                : new UpstreamChannelInitializer(t, endpoint, upstream.config().timeouts().connect().toMillis());
     }
 
     /** Open connections (busy and idle) to the endpoint. */

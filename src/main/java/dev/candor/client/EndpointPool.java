@@ -143,11 +143,20 @@ final class EndpointPool {
                 promise.tryFailure(f.cause());
                 return;
             }
-            UpstreamConnection connection = new UpstreamConnection(channel, this, slot, System.nanoTime() - start);
-            channel.closeFuture().addListener(c -> onClosed(slot, connection));
-            if (!promise.trySuccess(connection)) {
-                release(connection);
-            }
+            long connectNanos = System.nanoTime() - start;
+            UpstreamTls.handshake(channel, connectNanos).addListener(h -> {
+                if (!h.isSuccess()) {
+                    channel.closeFuture().addListener(c -> onClosed(slot, null));
+                    channel.close();
+                    promise.tryFailure(h.cause());
+                    return;
+                }
+                UpstreamConnection connection = new UpstreamConnection(channel, this, slot, connectNanos, (Long) h.getNow());
+                channel.closeFuture().addListener(c -> onClosed(slot, connection));
+                if (!promise.trySuccess(connection)) {
+                    release(connection);
+                }
+            });
         });
     }
 

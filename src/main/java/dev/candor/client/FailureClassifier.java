@@ -29,6 +29,9 @@ public final class FailureClassifier {
 
     /** A failure to obtain a connection: waiting for a pool slot, resolving or connecting. */
     public static Cause connectFailure(Throwable cause) {
+        if (cause instanceof TlsHandshakeFailure tls) {
+            return tls.classified(); // classified where the handshake's evidence is (UpstreamTls)
+        }
         String error = describe(cause);
         if (cause instanceof PoolExhaustedException) {
             return new Cause(Phase.QUEUE, Actor.PROXY, Signal.POOL_FULL, error);
@@ -64,6 +67,14 @@ public final class FailureClassifier {
     /** A failure on an established connection, in the phase the exchange was in. */
     public static Cause connectionFailure(Throwable cause, Phase phase) {
         String error = describe(cause);
+        javax.net.ssl.SSLException tls = tlsFailure(cause);
+        if (tls != null) {
+            // The TLS layer of an established connection failed, most often an alert the upstream sent
+            // after Candor's side of the handshake was done (TLS 1.3 refuses a client certificate so).
+            return new Cause(phase, Actor.UPSTREAM, Signal.TLS_HANDSHAKE, "the upstream ended the TLS session: "
+                    + describe(tls) + " (with TLS 1.3 an upstream that refuses Candor's client certificate, or"
+                    + " wants one, says so only now: check tls.cert and tls.key)");
+        }
         if (cause instanceof ProtocolMismatchException mismatch) {
             return new Cause(phase, Actor.UPSTREAM, mismatch.signal(), error);
         }
@@ -89,6 +100,16 @@ public final class FailureClassifier {
             return new Cause(phase, Actor.UPSTREAM, Signal.HEADER_TOO_LARGE, describe(cause));
         }
         return new Cause(phase, Actor.UPSTREAM, Signal.MALFORMED, describe(cause));
+    }
+
+    /** The TLS exception in {@code cause}'s chain (the codec wraps it), or null. */
+    private static javax.net.ssl.SSLException tlsFailure(Throwable cause) {
+        for (int depth = 0; cause != null && depth < 5; depth++, cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException ssl) {
+                return ssl;
+            }
+        }
+        return null;
     }
 
     /** The errno Netty formats as {@code error(-N)}, as a positive number; 0 when absent. */

@@ -38,11 +38,18 @@ import java.util.concurrent.TimeUnit;
 public final class HealthProbe {
     private final Transport transport;
     private final UpstreamChannelInitializer initializer = new UpstreamChannelInitializer();
+    private final UpstreamTlsContexts tls;
     private final Clock clock;
 
     public HealthProbe(Transport transport, Clock clock) {
+        this(transport, clock, UpstreamTlsContexts.NONE);
+    }
+
+    /** Probes of upstreams with {@code tls} go through the same TLS handshake and checks as requests. */
+    public HealthProbe(Transport transport, Clock clock, UpstreamTlsContexts tls) {
         this.transport = transport;
         this.clock = clock;
+        this.tls = tls;
     }
 
     /** Probes {@code endpoint} as {@code check} says; the future always succeeds with the outcome. */
@@ -55,11 +62,12 @@ public final class HealthProbe {
                 .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(initializer)
+                .handler(initializer(endpoint, timeoutMillis))
                 .connect(endpoint.socketAddress());
         Channel ch = connected.channel();
+        boolean[] handshaken = {false};
         ScheduledFuture<?> timer = loop.schedule(() -> {
-            Phase phase = connected.isSuccess() ? Phase.AWAIT_HEADERS : Phase.CONNECT;
+            Phase phase = !connected.isSuccess() ? Phase.CONNECT : handshaken[0] ? Phase.AWAIT_HEADERS : Phase.TLS;
             ErrorType type = new Cause(phase, Actor.PROXY, Signal.TIMED_OUT, null).type();
             if (finish(promise, start, false, type, "no answer within " + timeoutMillis + "ms (health_check.timeout)")) {
                 ch.close();
@@ -72,20 +80,39 @@ public final class HealthProbe {
                 finish(promise, start, false, cause.type(), FailureClassifier.describe(f.cause()));
                 return;
             }
-            if (check.mode() == HealthCheckConfig.Mode.TCP) {
-                finish(promise, start, true, null, "connected");
-                ch.close();
-                return;
-            }
-            ch.pipeline().get(UpstreamHandler.class).bind(new ProbeListener(ch, promise, start, check));
-            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, check.path());
-            request.headers()
-                    .set(HttpHeaderNames.HOST, check.host() != null ? check.host() : endpoint.address().toString())
-                    .set(HttpHeaderNames.USER_AGENT, "candor-health-check")
-                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ch.writeAndFlush(request);
+            UpstreamTls.handshake(ch, System.nanoTime() - start).addListener(h -> {
+                if (!h.isSuccess()) {
+                    Cause cause = FailureClassifier.connectFailure(h.cause());
+                    finish(promise, start, false, cause.type(), "TLS handshake failed: " + cause.error());
+                    ch.close();
+                    return;
+                }
+                handshaken[0] = true;
+                send(ch, endpoint, check, promise, start);
+            });
         });
         return promise;
+    }
+
+    private UpstreamChannelInitializer initializer(Endpoint endpoint, long handshakeTimeoutMillis) {
+        UpstreamTls t = tls.forUpstream(endpoint.upstream());
+        return t == null ? initializer : new UpstreamChannelInitializer(t, endpoint, handshakeTimeoutMillis);
+    }
+
+    /** After connecting (and the TLS handshake): a TCP check is done; an HTTP check sends its request. */
+    private void send(Channel ch, Endpoint endpoint, HealthCheckConfig check, Promise<ProbeRecord> promise, long start) {
+        if (check.mode() == HealthCheckConfig.Mode.TCP) {
+            finish(promise, start, true, null, "connected");
+            ch.close();
+            return;
+        }
+        ch.pipeline().get(UpstreamHandler.class).bind(new ProbeListener(ch, promise, start, check));
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, check.path());
+        request.headers()
+                .set(HttpHeaderNames.HOST, check.host() != null ? check.host() : endpoint.address().toString())
+                .set(HttpHeaderNames.USER_AGENT, "candor-health-check")
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ch.writeAndFlush(request);
     }
 
     private boolean finish(Promise<ProbeRecord> promise, long startNanos, boolean ok, ErrorType error, String detail) {

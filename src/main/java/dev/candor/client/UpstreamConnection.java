@@ -13,6 +13,7 @@ public final class UpstreamConnection {
     private final LoopSlot slot;
     private final UpstreamHandler handler;
     private final long connectNanos;
+    private final long tlsNanos;
     private final long openedAtNanos;
     private long idleSinceNanos;
     private long idleNanosBeforeLend;
@@ -22,7 +23,8 @@ public final class UpstreamConnection {
     /** In its loop's idle deque right now. */
     boolean idle;
 
-    UpstreamConnection(Channel channel, EndpointPool pool, LoopSlot slot, long connectNanos) {
+    UpstreamConnection(Channel channel, EndpointPool pool, LoopSlot slot, long connectNanos, long tlsNanos) {
+        this.tlsNanos = tlsNanos;
         this.channel = channel;
         this.pool = pool;
         this.slot = slot;
@@ -62,6 +64,11 @@ public final class UpstreamConnection {
     /** How long the TCP connect took when the connection was opened. */
     public long connectNanos() {
         return connectNanos;
+    }
+
+    /** How long the TLS handshake took when the connection was opened; -1 for plain HTTP. */
+    public long tlsNanos() {
+        return tlsNanos;
     }
 
     /** The {@code ip:port} actually connected to. */

@@ -28,9 +28,10 @@ final class ConfigValidator {
         }
         // Routes check names against every declared upstream, even one that is itself invalid.
         List<String> upstreamNames = raw.upstreams == null ? List.of() : List.copyOf(raw.upstreams.keySet());
+        TlsValidator tls = new TlsValidator(problems, values, source, java.time.Clock.systemUTC());
         return new CandorConfig(
                 source,
-                new ListenerValidator(problems, values).validate(raw.listeners),
+                new ListenerValidator(problems, values, tls).validate(raw.listeners),
                 admin(raw.admin),
                 workers(raw.workers),
                 accessLog(raw.accessLog),
@@ -38,7 +39,7 @@ final class ConfigValidator {
                 limits(raw.limits),
                 values.duration("shutdown_grace", raw.shutdownGrace, Duration.ofSeconds(30)),
                 new RouteValidator(problems, values).validate(raw.routes, upstreamNames),
-                new UpstreamValidator(problems, values).validate(raw.upstreams),
+                new UpstreamValidator(problems, values, tls).validate(raw.upstreams),
                 new DnsValidator(problems, values).process(raw.dns));
     }
 

@@ -14,8 +14,17 @@ public final class ConfigWarnings {
     private ConfigWarnings() {
     }
 
+    /** Certificates that expire sooner than this are worth a warning. */
+    static final java.time.Duration EXPIRY_WARNING = java.time.Duration.ofDays(30);
+
     public static List<String> of(CandorConfig config) {
+        return of(config, java.time.Instant.now());
+    }
+
+    /** The warnings as of {@code now} (certificate expiry depends on it). */
+    public static List<String> of(CandorConfig config, java.time.Instant now) {
         List<String> warnings = new ArrayList<>();
+        TlsWarnings.add(config, now, EXPIRY_WARNING, warnings);
         Set<String> used = new HashSet<>();
         boolean catchAllSeen = false;
         String catchAll = null;

@@ -2,10 +2,21 @@ package dev.candor.config;
 
 import static java.util.Objects.requireNonNull;
 
-/** A plain-HTTP listening socket; {@code name} defaults to the address text. */
-public record ListenerConfig(String name, HostPort address) {
+/**
+ * A listening socket; {@code name} defaults to the address text.
+ *
+ * @param tls TLS termination, or null for plain HTTP
+ * @param redirectToHttps on a plain listener, the port every request is redirected to with https (308),
+ *                        or 0 for none
+ */
+public record ListenerConfig(String name, HostPort address, ListenerTlsConfig tls, int redirectToHttps) {
     public ListenerConfig {
         requireNonNull(name, "name");
         requireNonNull(address, "address");
+    }
+
+    /** A plain-HTTP listener. */
+    public ListenerConfig(String name, HostPort address) {
+        this(name, address, null, 0);
     }
 }

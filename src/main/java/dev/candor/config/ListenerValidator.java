@@ -15,10 +15,12 @@ final class ListenerValidator {
 
     private final Problems problems;
     private final Values values;
+    private final TlsValidator tls;
 
-    ListenerValidator(Problems problems, Values values) {
+    ListenerValidator(Problems problems, Values values, TlsValidator tls) {
         this.problems = requireNonNull(problems, "problems");
         this.values = requireNonNull(values, "values");
+        this.tls = requireNonNull(tls, "tls");
     }
 
     List<ListenerConfig> validate(List<RawConfig.Listener> raw) {
@@ -64,7 +66,10 @@ final class ListenerValidator {
                 problems.at(listener.name == null ? addressPath : namePath,
                         "duplicate listener name '" + name + "' (also used by " + earlier + "; give each listener a name)");
             }
-            listeners.add(new ListenerConfig(name, address));
+            ListenerTlsConfig tlsConfig = tls.listener(ConfigPath.child(path, "tls"), listener.tls);
+            int redirect = tls.redirect(ConfigPath.child(path, "redirect_to_https"), listener.redirectToHttps,
+                    listener.tls != null);
+            listeners.add(new ListenerConfig(name, address, tlsConfig, redirect));
         }
         return listeners;
     }

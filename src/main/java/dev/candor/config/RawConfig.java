@@ -29,6 +29,35 @@ final class RawConfig {
     static final class Listener {
         public String name;
         public String address;
+        public ListenerTls tls;
+        public String redirectToHttps;
+    }
+
+    static final class ListenerTls {
+        public List<Certificate> certificates;
+        public List<String> protocols;
+        public String minVersion;
+        public Hsts hsts;
+    }
+
+    static final class Certificate {
+        public String cert;
+        public String key;
+    }
+
+    static final class Hsts {
+        public String maxAge;
+        public String includeSubdomains;
+        public String preload;
+    }
+
+    static final class UpstreamTls {
+        public String verify;
+        public String sni;
+        public String ca;
+        public String cert;
+        public String key;
+        public String minVersion;
     }
 
     static final class Admin {
@@ -86,6 +115,7 @@ final class RawConfig {
         public Retries retries;
         public String whenAllUnhealthy;
         public UpstreamDns dns;
+        public UpstreamTls tls;
     }
 
     static final class UpstreamDns {

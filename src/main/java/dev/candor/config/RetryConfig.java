@@ -20,7 +20,7 @@ public record RetryConfig(int attempts, Set<On> on, int budgetPercent, Duration 
 
     /** Retry conditions, by their config spelling. */
     public enum On {
-        /** Refused, unanswered or unroutable connects and a full pool: the request never left. Any method. */
+        /** Refused, unanswered or unroutable connects, failed TLS handshakes and a full pool: the request never left. Any method. */
         CONNECT_FAILURE("connect_failure"),
         /** The connection closed or reset before the response header; idempotent methods only. */
         CONNECTION_TERMINATED_IDEMPOTENT("connection_terminated_idempotent"),

@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  * @param whenAllUnhealthy what to do when no endpoint is usable
  * @param dns how often names are re-resolved, and the SRV record when endpoints come from one (then
  *            {@code endpoints} is empty)
+ * @param tls TLS to the endpoints, or null for plain HTTP
  */
 public record UpstreamConfig(
         String name,
@@ -23,7 +24,8 @@ public record UpstreamConfig(
         OutlierConfig outlierDetection,
         RetryConfig retries,
         AllUnhealthy whenAllUnhealthy,
-        UpstreamDnsConfig dns) {
+        UpstreamDnsConfig dns,
+        UpstreamTlsConfig tls) {
 
     /** When every endpoint is unhealthy, ejected or draining. */
     public enum AllUnhealthy {
@@ -39,12 +41,19 @@ public record UpstreamConfig(
         this(name, endpoints, balancer, timeouts, pool, null, OutlierConfig.DEFAULTS, RetryConfig.DEFAULTS, AllUnhealthy.PANIC);
     }
 
-    /** An upstream with the default DNS refresh and listed endpoints. */
+    /** An upstream with the default DNS refresh and listed endpoints, over plain HTTP. */
     public UpstreamConfig(String name, List<EndpointConfig> endpoints, BalancerConfig balancer, TimeoutsConfig timeouts,
                           PoolConfig pool, HealthCheckConfig healthCheck, OutlierConfig outlierDetection,
                           RetryConfig retries, AllUnhealthy whenAllUnhealthy) {
         this(name, endpoints, balancer, timeouts, pool, healthCheck, outlierDetection, retries, whenAllUnhealthy,
                 UpstreamDnsConfig.DEFAULTS);
+    }
+
+    /** An upstream over plain HTTP. */
+    public UpstreamConfig(String name, List<EndpointConfig> endpoints, BalancerConfig balancer, TimeoutsConfig timeouts,
+                          PoolConfig pool, HealthCheckConfig healthCheck, OutlierConfig outlierDetection,
+                          RetryConfig retries, AllUnhealthy whenAllUnhealthy, UpstreamDnsConfig dns) {
+        this(name, endpoints, balancer, timeouts, pool, healthCheck, outlierDetection, retries, whenAllUnhealthy, dns, null);
     }
 
     public UpstreamConfig {

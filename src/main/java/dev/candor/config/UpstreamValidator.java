@@ -24,8 +24,10 @@ final class UpstreamValidator {
     private final OutlierValidator outliers;
     private final RetryValidator retries;
     private final DnsValidator dns;
+    private final TlsValidator tls;
 
-    UpstreamValidator(Problems problems, Values values) {
+    UpstreamValidator(Problems problems, Values values, TlsValidator tls) {
+        this.tls = requireNonNull(tls, "tls");
         this.problems = requireNonNull(problems, "problems");
         this.values = requireNonNull(values, "values");
         this.balancers = new BalancerValidator(problems, values);
@@ -89,11 +91,12 @@ final class UpstreamValidator {
                 responseRead ? timeouts.response() : null);
         UpstreamConfig.AllUnhealthy whenAllUnhealthy =
                 whenAllUnhealthy(ConfigPath.child(path, "when_all_unhealthy"), raw.whenAllUnhealthy);
+        UpstreamTlsConfig tlsConfig = tls.upstream(ConfigPath.child(path, "tls"), raw.tls);
         if (!valid || (endpoints.isEmpty() && !srv) || balancer == null) {
             return null;
         }
         return new UpstreamConfig(name, endpoints, balancer, timeouts, pool, healthCheck, outlierDetection, retryConfig,
-                whenAllUnhealthy, dnsConfig);
+                whenAllUnhealthy, dnsConfig, tlsConfig);
     }
 
     private List<EndpointConfig> endpoints(String upstreamPath, List<RawConfig.Endpoint> raw) {

@@ -15,6 +15,22 @@ public final class ConfirmCommand {
      * @return the command, or null when no direct check applies (no route, no endpoint, client faults)
      */
     public static String forFailure(ErrorType type, String method, String hostHeader, String uri, String address) {
+        return forFailure(type, method, hostHeader, uri, address, null);
+    }
+
+    /**
+     * How Candor speaks TLS to an upstream, so the command does the same.
+     *
+     * @param serverName the SNI name and the name verified (the {@code sni} setting or the endpoint's host)
+     * @param caFile the trusted CA file, or null for the system's
+     * @param verify whether the certificate is verified at all
+     */
+    public record Tls(String serverName, String caFile, boolean verify) {
+    }
+
+    /** The same, for an upstream reached over TLS when {@code tls} is not null. */
+    public static String forFailure(ErrorType type, String method, String hostHeader, String uri, String address,
+                                    Tls tls) {
         if (address == null) {
             return null;
         }
@@ -22,10 +38,10 @@ public final class ConfirmCommand {
             case CONNECTION_REFUSED, CONNECTION_TIMEOUT, DESTINATION_IP_UNROUTABLE ->
                     "curl -sv -g -o /dev/null --connect-timeout 5 " + quote("http://" + address + "/");
             case DNS_ERROR, DNS_TIMEOUT -> "dig " + quote(hostOf(address));
-            case TLS_PROTOCOL_ERROR, TLS_CERTIFICATE_ERROR ->
-                    "openssl s_client -connect " + quote(address) + " </dev/null";
+            case TLS_PROTOCOL_ERROR, TLS_CERTIFICATE_ERROR -> openssl(address, tls);
             case CONNECTION_TERMINATED, CONNECTION_READ_TIMEOUT, HTTP_RESPONSE_TIMEOUT, HTTP_RESPONSE_INCOMPLETE,
-                 HTTP_RESPONSE_HEADER_SECTION_SIZE, HTTP_PROTOCOL_ERROR -> curlThrough(method, hostHeader, uri, address);
+                 HTTP_RESPONSE_HEADER_SECTION_SIZE, HTTP_PROTOCOL_ERROR -> tls == null
+                    ? curlThrough(method, hostHeader, uri, address) : curlThroughTls(method, hostHeader, uri, address, tls);
             case DESTINATION_NOT_FOUND, DESTINATION_UNAVAILABLE, CONNECTION_LIMIT_REACHED, HTTP_REQUEST_ERROR,
                  HTTP_REQUEST_DENIED, PROXY_INTERNAL_ERROR -> null;
         };
@@ -68,6 +84,53 @@ public final class ConfirmCommand {
         String port = portOf(hostHeader, "80");
         b.append(" --connect-to ").append(quote(host + ":" + port + ":" + address));
         return b.append(' ').append(quote("http://" + hostHeader + path)).toString();
+    }
+
+    /** A handshake like Candor's: the same SNI name, the same trust, failing on what Candor refuses. */
+    private static String openssl(String address, Tls tls) {
+        StringBuilder b = new StringBuilder("openssl s_client -connect ").append(quote(address));
+        if (tls != null && tls.serverName() != null && !isIpLiteral(tls.serverName())) {
+            b.append(" -servername ").append(quote(tls.serverName()));
+        }
+        if (tls != null && tls.verify()) {
+            if (tls.caFile() != null) {
+                b.append(" -CAfile ").append(quote(tls.caFile()));
+            }
+            b.append(" -verify_return_error");
+            if (tls.serverName() != null) {
+                b.append(isIpLiteral(tls.serverName()) ? " -verify_ip " : " -verify_hostname ").append(quote(tls.serverName()));
+            }
+        }
+        return b.append(" </dev/null").toString();
+    }
+
+    /**
+     * The request over TLS: the URL names the server name Candor uses (so curl sends the same SNI and
+     * checks the same name), {@code --connect-to} sends it to the endpoint, {@code Host} is the client's.
+     */
+    private static String curlThroughTls(String method, String hostHeader, String uri, String address, Tls tls) {
+        StringBuilder b = new StringBuilder("curl -sv -g -o /dev/null");
+        if ("HEAD".equals(method)) {
+            b.append(" -I");
+        } else if (method != null && !"GET".equals(method)) {
+            b.append(" -X ").append(quote(method));
+        }
+        if (!tls.verify()) {
+            b.append(" -k");
+        } else if (tls.caFile() != null) {
+            b.append(" --cacert ").append(quote(tls.caFile()));
+        }
+        String name = tls.serverName().indexOf(':') >= 0 ? "[" + tls.serverName() + "]" : tls.serverName();
+        String path = uri == null || !uri.startsWith("/") ? "/" : uri;
+        b.append(" --connect-to ").append(quote(name + ":443:" + address));
+        if (hostHeader != null) {
+            b.append(" -H ").append(quote("Host: " + hostHeader));
+        }
+        return b.append(' ').append(quote("https://" + name + path)).toString();
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
     }
 
     private static String hostOf(String hostPort) {

@@ -11,6 +11,7 @@ import static java.util.Objects.requireNonNull;
  * @param error an RFC 9209 error type name, or null when Candor made no error
  * @param attempts upstream exchanges tried (0 when none was made)
  * @param upstreamStatus the status the upstream answered, or null when it did not answer
+ * @param tlsMs the upstream TLS handshake of the last attempt (until it failed, for a failed one), or null
  */
 public record AccessLogEntry(
         Instant time,
@@ -32,7 +33,17 @@ public record AccessLogEntry(
         String errorDetail,
         Double connectMs,
         Double ttfbMs,
-        String cache) {
+        String cache,
+        Double tlsMs) {
+
+    /** An entry without upstream TLS. */
+    public AccessLogEntry(Instant time, String requestId, String clientIp, String method, String host, String uri,
+                          String protocol, int status, long bytesSent, double durationMs, String route, String upstream,
+                          String endpoint, int attempts, Integer upstreamStatus, String error, String errorDetail,
+                          Double connectMs, Double ttfbMs, String cache) {
+        this(time, requestId, clientIp, method, host, uri, protocol, status, bytesSent, durationMs, route, upstream,
+                endpoint, attempts, upstreamStatus, error, errorDetail, connectMs, ttfbMs, cache, null);
+    }
 
     public AccessLogEntry {
         requireNonNull(time, "time");

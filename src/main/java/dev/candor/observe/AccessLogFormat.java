@@ -55,6 +55,7 @@ public final class AccessLogFormat {
         JsonText.appendString(out.append(",\"error\":"), e.error());
         JsonText.appendString(out.append(",\"error_detail\":"), e.errorDetail());
         appendNullableDecimal(out.append(",\"connect_ms\":"), e.connectMs());
+        appendNullableDecimal(out.append(",\"tls_ms\":"), e.tlsMs());
         appendNullableDecimal(out.append(",\"ttfb_ms\":"), e.ttfbMs());
         JsonText.appendString(out.append(",\"cache\":"), e.cache());
         out.append('}');
@@ -106,7 +107,8 @@ public final class AccessLogFormat {
                 in.string("error_detail"),
                 in.optionalDecimal("connect_ms"),
                 in.optionalDecimal("ttfb_ms"),
-                in.string("cache"));
+                in.string("cache"),
+                in.optionalDecimal("tls_ms"));
     }
 
     /** Typed field access with messages that name the field, so a bad line is easy to find. */

@@ -1,5 +1,6 @@
 package dev.candor.proxy;
 
+import dev.candor.client.TlsHandshakeFailure;
 import dev.candor.client.UpstreamConnection;
 import dev.candor.client.UpstreamListener;
 import dev.candor.failure.Actor;
@@ -33,6 +34,7 @@ final class Attempt implements UpstreamListener {
     Actor closedBy;
     long acquiredNanos = NOT_REACHED;
     long connectNanos = NOT_REACHED;
+    long tlsNanos = NOT_REACHED;
     long sentNanos = NOT_REACHED;
     long firstByteNanos = NOT_REACHED;
     long endedNanos = NOT_REACHED;
@@ -68,6 +70,7 @@ final class Attempt implements UpstreamListener {
         keepAliveNote = reused ? c.keepAliveNote() : null;
         if (!reused) {
             connectNanos = c.connectNanos();
+            tlsNanos = c.tlsNanos() < 0 ? NOT_REACHED : c.tlsNanos();
         }
     }
 
@@ -81,8 +84,22 @@ final class Attempt implements UpstreamListener {
     AttemptReport report() {
         ConnectionFacts facts = acquiredNanos == NOT_REACHED ? null
                 : new ConnectionFacts(reused, requestsBefore, idleMillis, ageMillis, closedBy);
-        Timings timings = new Timings(ms(acquiredNanos), ms(connectNanos), ms(sentNanos), ms(firstByteNanos), ms(endedNanos));
+        Timings timings = new Timings(ms(acquiredNanos), ms(connectNanos), ms(tlsNanos), ms(sentNanos), ms(firstByteNanos),
+                ms(endedNanos));
         return new AttemptReport(number, endpoint.label(), address, status, cause, detail, facts, timings, transparent);
+    }
+
+    /** Records how far a connection that failed its TLS handshake got, so the evidence has both times. */
+    void connectFailed(Throwable failure) {
+        if (failure instanceof TlsHandshakeFailure tls) {
+            connectNanos = tls.connectNanos();
+            tlsNanos = tls.handshakeNanos();
+        }
+    }
+
+    /** TLS handshake time in milliseconds (until it failed, for a failed one), or null when there was none. */
+    Double tlsMillis() {
+        return ms(tlsNanos);
     }
 
     /** Connect time in milliseconds, or null when the connection was reused or never made. */

@@ -164,7 +164,7 @@ final class Exchange {
         timeouts = upstream.config().timeouts();
         upstream.retryBudget().requestStarted();
         hashKey = HashKeys.of(upstream.config().balancer(), headers, clientIp);
-        HeaderRules.forwardRequest(headers, clientIp, "http", hostHeader, requestId, chunked);
+        HeaderRules.forwardRequest(headers, clientIp, owner.scheme(), hostHeader, requestId, chunked);
         // An intermediary sends its own version (RFC 9110 §2.5).
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (requestHasBody) {
@@ -289,6 +289,7 @@ final class Exchange {
             return;
         }
         if (!f.isSuccess()) {
+            a.connectFailed(f.cause());
             Cause cause = FailureClassifier.connectFailure(f.cause());
             trace.add(TraceEvent.CONNECT_FAILED, cause.signal().name());
             connectFailed(a, cause);
@@ -610,8 +611,11 @@ final class Exchange {
             cut(new Cause(Phase.RECEIVE_BODY, Actor.UPSTREAM, Signal.CLOSED, "connection closed"),
                     a.endpoint.label() + " closed the connection after " + bytesSent + " body bytes");
         } else {
+            // A TLS-only port closes a plain-HTTP connection without a word (OpenSSL, Java, Netty do).
+            String hint = !a.reused && upstream.config().tls() == null
+                    ? " (a new connection: if that port speaks only HTTPS, set tls on upstream '" + upstream.name() + "')" : "";
             attemptFailed(a, new Cause(phaseOf(a), Actor.UPSTREAM, Signal.CLOSED, "connection closed"),
-                    a.endpoint.label() + " closed the connection before a complete response header", null);
+                    a.endpoint.label() + " closed the connection before a complete response header" + hint, null);
         }
     }
 

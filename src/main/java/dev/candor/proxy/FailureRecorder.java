@@ -58,7 +58,8 @@ final class FailureRecorder {
                 error == null ? null : error.token(), detail,
                 last == null ? null : last.connectMillis(),
                 last == null || last.firstByteNanos < 0 ? null : last.firstByteNanos / 1e6,
-                null));
+                null,
+                last == null ? null : last.tlsMillis()));
         if (error == null) {
             return;
         }
@@ -73,7 +74,7 @@ final class FailureRecorder {
                 f.upstream() == null ? null : f.upstream().name(),
                 last == null ? null : last.endpoint.label(),
                 detail, f.limit(),
-                confirm(f, error, address),
+                confirm(f, error, address, last),
                 attempts, f.trace().toString(), dns);
         context.failures().add(report);
         logLine(f, error, report);
@@ -96,7 +97,7 @@ final class FailureRecorder {
     }
 
     /** A command to see the failure first-hand: for a DNS failure, the lookup that failed. */
-    private static String confirm(Facts f, ErrorType error, String address) {
+    private static String confirm(Facts f, ErrorType error, String address, Attempt last) {
         if ((error == ErrorType.DNS_ERROR || error == ErrorType.DNS_TIMEOUT) && f.attempts().isEmpty()
                 && f.upstream() != null) {
             for (DnsSource s : f.upstream().dnsSources()) {
@@ -105,7 +106,7 @@ final class FailureRecorder {
                 }
             }
         }
-        return ConfirmCommand.forFailure(error, f.method(), f.hostHeader(), f.uri(), address);
+        return ConfirmCommand.forFailure(error, f.method(), f.hostHeader(), f.uri(), address, confirmTls(f, last));
     }
 
     /**
@@ -142,6 +143,16 @@ final class FailureRecorder {
             }
         }
         return detail;
+    }
+
+    /** How the last attempt's upstream speaks TLS, for the confirm command; null for plain HTTP. */
+    private static ConfirmCommand.Tls confirmTls(Facts f, Attempt last) {
+        if (f.upstream() == null || last == null || f.upstream().config().tls() == null) {
+            return null;
+        }
+        var tls = f.upstream().config().tls();
+        return new ConfirmCommand.Tls(tls.sni() != null ? tls.sni() : last.endpoint.address().host(),
+                tls.ca() == null ? null : tls.ca().toString(), tls.verify());
     }
 
     private static void logLine(Facts f, ErrorType error, FailureReport report) {

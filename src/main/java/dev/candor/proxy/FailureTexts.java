@@ -19,6 +19,12 @@ final class FailureTexts {
     /** Says what a failure to get a connection means, ending with the OS or library error. */
     static Text connect(Cause cause, String endpoint, TimeoutsConfig timeouts, PoolConfig pool) {
         long connectNanos = timeouts.connect().toNanos();
+        if (cause.phase() == dev.candor.failure.Phase.TLS) {
+            // The classifier already wrote the whole reason (names, dates, alert) into the error.
+            return new Text("TLS handshake with " + endpoint + " failed: " + cause.error(),
+                    cause.signal() == dev.candor.failure.Signal.TIMED_OUT
+                            ? "no completed TLS handshake after " + seconds(connectNanos) + " = timeouts.connect" : null);
+        }
         String detail;
         String limit = null;
         switch (cause.signal()) {

@@ -40,6 +40,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** The running config's context, read afresh for each request so a reload applies from the next one. */
     private final Supplier<ProxyContext> contexts;
     private final ClientTimeoutHandler timeouts;
+    private final String scheme;
     private ChannelHandlerContext ctx;
     private Exchange exchange;
     private boolean discardingBody;
@@ -49,8 +50,19 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean delivering;
 
     public ProxyHandler(Supplier<ProxyContext> contexts, ClientTimeoutHandler timeouts) {
+        this(contexts, timeouts, false);
+    }
+
+    /** {@code secure}: the connection came through TLS termination, so requests are forwarded as https. */
+    public ProxyHandler(Supplier<ProxyContext> contexts, ClientTimeoutHandler timeouts, boolean secure) {
         this.contexts = contexts;
         this.timeouts = timeouts;
+        this.scheme = secure ? "https" : "http";
+    }
+
+    /** {@code http} or {@code https}: what the client used, for {@code X-Forwarded-Proto}. */
+    String scheme() {
+        return scheme;
     }
 
     @Override

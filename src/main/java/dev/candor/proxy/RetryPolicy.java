@@ -76,11 +76,12 @@ final class RetryPolicy {
     /** Which retry condition a failure falls under, or null when none does. */
     static RetryConfig.On conditionOf(Cause cause) {
         return switch (cause.signal()) {
-            case REFUSED, NO_ANSWER, UNREACHABLE, POOL_FULL, DNS_FAILURE, DNS_TIMEOUT -> cause.beforeDelivery()
-                    ? RetryConfig.On.CONNECT_FAILURE : null;
+            case REFUSED, NO_ANSWER, UNREACHABLE, POOL_FULL, DNS_FAILURE, DNS_TIMEOUT, TLS_HANDSHAKE, TLS_CERTIFICATE ->
+                    cause.beforeDelivery() ? RetryConfig.On.CONNECT_FAILURE : null;
             case CLOSED, RESET -> cause.phase() == Phase.SEND || cause.phase() == Phase.AWAIT_HEADERS
                     ? RetryConfig.On.CONNECTION_TERMINATED_IDEMPOTENT : null;
-            case TIMED_OUT -> cause.phase() == Phase.AWAIT_HEADERS ? RetryConfig.On.RESPONSE_TIMEOUT_IDEMPOTENT : null;
+            case TIMED_OUT -> cause.phase() == Phase.AWAIT_HEADERS ? RetryConfig.On.RESPONSE_TIMEOUT_IDEMPOTENT
+                    : cause.phase() == Phase.TLS ? RetryConfig.On.CONNECT_FAILURE : null;
             default -> null;
         };
     }

@@ -8,7 +8,10 @@ import dev.candor.client.HealthProbe;
 import dev.candor.health.HealthChecker;
 import dev.candor.upstream.Endpoint;
 import dev.candor.upstream.Upstream;
+import dev.candor.client.TlsSupport;
 import dev.candor.client.Transport;
+import dev.candor.client.UpstreamTlsContexts;
+import dev.candor.config.FileWatcher;
 import dev.candor.config.CandorConfig;
 import dev.candor.config.ListenerConfig;
 import dev.candor.observe.AccessLog;
@@ -38,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -68,6 +72,8 @@ public final class CandorServer implements AutoCloseable {
     private final RandomGenerator random;
     /** One health checker per running upstream object, so a reload starts and stops them one by one. */
     private final Map<Upstream, HealthChecker> health = new HashMap<>();
+    private final FileWatcher certificateWatcher;
+    private final UpstreamTlsContexts upstreamTls;
     private final DnsResolver resolver;
     private final DnsRefresher dns;
     private final Instant startedAt = Instant.now();
@@ -75,9 +81,12 @@ public final class CandorServer implements AutoCloseable {
 
     private CandorServer(Transport transport, EventLoopGroup group, AtomicReference<ProxyContext> context,
                          ConnectionPools pools, AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors,
-                         HealthProbe probe, RandomGenerator random, DnsResolver resolver, DnsRefresher dns) {
+                         HealthProbe probe, RandomGenerator random, DnsResolver resolver, DnsRefresher dns,
+                         FileWatcher certificateWatcher, UpstreamTlsContexts upstreamTls) {
         this.probe = probe;
         this.random = random;
+        this.certificateWatcher = certificateWatcher;
+        this.upstreamTls = upstreamTls;
         this.resolver = resolver;
         this.dns = dns;
         this.transport = transport;
@@ -101,17 +110,21 @@ public final class CandorServer implements AutoCloseable {
         requireNonNull(accessLog, "accessLog");
         Transport transport = Transport.detect();
         EventLoopGroup group = transport.newEventLoopGroup(config.effectiveWorkers(), "candor-loop");
-        ConnectionPools pools = new ConnectionPools(transport);
+        UpstreamTlsContexts upstreamTls = UpstreamTlsContexts.of(config.upstreams().values(), Clock.systemUTC());
+        ConnectionPools pools = new ConnectionPools(transport, upstreamTls);
         // Balancers are called from every event loop: each call draws from the calling thread's generator.
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
         Upstreams upstreams = Upstreams.of(config, random, System::nanoTime, Clock.systemUTC());
         AtomicReference<ProxyContext> context = new AtomicReference<>(
                 new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES)));
         ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
-        DownstreamChannelInitializer initializer = new DownstreamChannelInitializer(context::get, tracker);
+        // A watcher thread only when some listener has certificate files to watch.
+        FileWatcher certificateWatcher = config.listeners().stream().anyMatch(l -> l.tls() != null)
+                ? FileWatcher.start("certificates") : null;
         List<Channel> acceptors = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
+                DownstreamChannelInitializer initializer = initializer(listener, context::get, tracker, certificateWatcher);
                 ServerBootstrap bootstrap = new ServerBootstrap()
                         .group(group)
                         .channel(transport.serverChannel())
@@ -128,9 +141,14 @@ public final class CandorServer implements AutoCloseable {
                             + ": " + e.getMessage(), e);
                 }
                 acceptors.add(ch);
-                log.info("listener {} on {} ({})", listener.name(), ch.localAddress(), transport.name());
+                log.info("listener {} on {} ({}{})", listener.name(), ch.localAddress(), transport.name(),
+                        listener.tls() != null ? ", TLS" : listener.redirectToHttps() > 0
+                                ? ", redirects to https port " + listener.redirectToHttps() : "");
             }
         } catch (IOException | RuntimeException e) {
+            if (certificateWatcher != null) {
+                certificateWatcher.close();
+            }
             acceptors.forEach(Channel::close);
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             accessLog.close();
@@ -140,7 +158,8 @@ public final class CandorServer implements AutoCloseable {
         DnsResolver resolver = new DnsResolver(config.dns(), group.next(), transport, Clock.systemUTC());
         DnsRefresher dns = new DnsRefresher(resolver, config.dns(), Clock.systemUTC());
         CandorServer server = new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors,
-                new HealthProbe(transport, Clock.systemUTC()), random, resolver, dns);
+                new HealthProbe(transport, Clock.systemUTC(), upstreamTls), random, resolver, dns, certificateWatcher,
+                upstreamTls);
         synchronized (server) {
             upstreams.all().forEach(server::startUpstream);
         }
@@ -214,6 +233,7 @@ public final class CandorServer implements AutoCloseable {
             throw new IllegalStateException("the server is stopped");
         }
         ProxyContext old = context.get();
+        upstreamTls.update(next.upstreams().values());
         Upstreams upstreams = Upstreams.of(next, old.upstreams(), random, System::nanoTime, Clock.systemUTC());
         List<String> kept = new ArrayList<>();
         List<String> added = new ArrayList<>();
@@ -286,6 +306,21 @@ public final class CandorServer implements AutoCloseable {
         }
         log.info("upstream {}: flushed {} idle pooled connection(s)", upstream, n);
         return n;
+    }
+
+    /** How often certificate files are checked for changes. */
+    static final Duration CERTIFICATE_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+    /** The pipeline builder of one listener: with its TLS termination (watched for new certificates) or redirect. */
+    private static DownstreamChannelInitializer initializer(ListenerConfig listener, Supplier<ProxyContext> contexts,
+                                                            ConnectionTracker tracker, FileWatcher watcher) {
+        if (listener.tls() == null) {
+            return new DownstreamChannelInitializer(contexts, tracker, null, null, listener.redirectToHttps());
+        }
+        TlsTermination tls = TlsTermination.start(listener.name(), listener.tls(), TlsSupport.provider(), Clock.systemUTC());
+        tls.watch(watcher, CERTIFICATE_CHECK_INTERVAL);
+        String hsts = listener.tls().hsts() == null ? null : listener.tls().hsts().headerValue();
+        return new DownstreamChannelInitializer(contexts, tracker, tls, hsts, 0);
     }
 
     /** The addresses actually bound, in listener order (useful with port 0). */
@@ -378,6 +413,9 @@ public final class CandorServer implements AutoCloseable {
             return;
         }
         context.get().startDraining();
+        if (certificateWatcher != null) {
+            certificateWatcher.close();
+        }
         dns.close();
         synchronized (this) {
             health.values().forEach(HealthChecker::close);

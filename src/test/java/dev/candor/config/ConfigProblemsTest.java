@@ -27,7 +27,7 @@ class ConfigProblemsTest {
                 routes: [{upstream: api}]
                 """)).containsExactly(
                 "4:5: unknown key 'timeout' in upstreams.api (expected one of: endpoints, balancer, timeouts, pool,"
-                        + " health_check, outlier_detection, retries, when_all_unhealthy, dns)");
+                        + " health_check, outlier_detection, retries, when_all_unhealthy, dns, tls)");
     }
 
     @Test
@@ -42,9 +42,10 @@ class ConfigProblemsTest {
         assertThat(problems("""
                 listeners:
                   - address: 0.0.0.0:8443
-                    tls: {}
+                    cache: {}
                 """ + VALID_TAIL)).containsExactly(
-                "3:5: unknown key 'tls' in listeners[0] (expected one of: name, address; 'tls' is not supported yet)");
+                "3:5: unknown key 'cache' in listeners[0] (expected one of: name, address, tls, redirect_to_https;"
+                        + " 'cache' is not supported yet)");
     }
 
     @Test
@@ -269,10 +270,10 @@ class ConfigProblemsTest {
                 upstreams:
                   app:
                     endpoints: [{address: "localhost:9000"}]
-                    tls: {verify: true}
+                    cache: {max_size: 1MiB}
                 """)).containsExactly(
-                "5:5: unknown key 'tls' in upstreams.app (expected one of: endpoints, balancer, timeouts, pool,"
-                        + " health_check, outlier_detection, retries, when_all_unhealthy, dns; 'tls' is not supported yet)");
+                "5:5: unknown key 'cache' in upstreams.app (expected one of: endpoints, balancer, timeouts, pool,"
+                        + " health_check, outlier_detection, retries, when_all_unhealthy, dns, tls; 'cache' is not supported yet)");
     }
 
     @Test

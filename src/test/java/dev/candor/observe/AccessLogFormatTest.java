@@ -30,7 +30,7 @@ class AccessLogFormatTest {
                         + "\"route\":\"api\",\"upstream\":\"api\",\"endpoint\":\"10.0.0.11:8080\",\"attempts\":2,"
                         + "\"upstream_status\":null,\"error\":\"connection_refused\","
                         + "\"error_detail\":\"connect to 10.0.0.11:8080 refused (nothing listening?)\","
-                        + "\"connect_ms\":0.3,\"ttfb_ms\":null,\"cache\":null}");
+                        + "\"connect_ms\":0.3,\"tls_ms\":null,\"ttfb_ms\":null,\"cache\":null}");
     }
 
     @Test
@@ -42,25 +42,25 @@ class AccessLogFormatTest {
 
         assertThat(node.propertyNames()).containsExactly("time", "request_id", "client_ip", "method", "host",
                 "uri", "protocol", "status", "bytes_sent", "duration_ms", "route", "upstream", "endpoint",
-                "attempts", "upstream_status", "error", "error_detail", "connect_ms", "ttfb_ms", "cache");
+                "attempts", "upstream_status", "error", "error_detail", "connect_ms", "tls_ms", "ttfb_ms", "cache");
         assertThat(AccessLogFormat.toJson(bare)).isEqualTo("{\"time\":\"1970-01-01T00:00:00.000Z\","
                 + "\"request_id\":null,\"client_ip\":null,\"method\":null,\"host\":null,\"uri\":null,\"protocol\":null,"
                 + "\"status\":499,\"bytes_sent\":0,\"duration_ms\":0,\"route\":null,\"upstream\":null,\"endpoint\":null,"
                 + "\"attempts\":0,\"upstream_status\":null,\"error\":null,\"error_detail\":null,"
-                + "\"connect_ms\":null,\"ttfb_ms\":null,\"cache\":null}");
+                + "\"connect_ms\":null,\"tls_ms\":null,\"ttfb_ms\":null,\"cache\":null}");
     }
 
     @Test
     void writesEveryValueType() {
         AccessLogEntry full = new AccessLogEntry(Instant.parse("2026-02-28T23:59:59.999Z"), "r-1", "::1", "POST",
                 "h", "/", "HTTP/2.0", 200, Long.MAX_VALUE, 1234567.891, "route", "up", "e:1", 3, 503,
-                "http_response_incomplete", "detail", 0.001, 40.5, "HIT");
+                "http_response_incomplete", "detail", 0.001, 40.5, "HIT", 2.25);
 
         assertThat(AccessLogFormat.toJson(full))
                 .contains("\"time\":\"2026-02-28T23:59:59.999Z\"")
                 .contains("\"status\":200,\"bytes_sent\":9223372036854775807,\"duration_ms\":1234567.891")
                 .contains("\"attempts\":3,\"upstream_status\":503")
-                .contains("\"connect_ms\":0.001,\"ttfb_ms\":40.5,\"cache\":\"HIT\"}");
+                .contains("\"connect_ms\":0.001,\"tls_ms\":2.25,\"ttfb_ms\":40.5,\"cache\":\"HIT\"}");
     }
 
     @Test

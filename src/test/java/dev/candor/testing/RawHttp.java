@@ -36,6 +36,16 @@ public final class RawHttp implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
+    /** Talks over an already connected socket (e.g. a TLS one from {@link TlsClients}); sets a 5 s read deadline. */
+    public static RawHttp over(Socket socket) {
+        try {
+            socket.setSoTimeout(5_000);
+            return new RawHttp(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Opens a connection with a 5 s read deadline. */
     public static RawHttp connect(InetSocketAddress address) {
         return connect(address, null);

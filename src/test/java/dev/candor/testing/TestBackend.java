@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -61,7 +62,7 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicLong bodyBytes = new AtomicLong();
     private volatile BackendScript script;
 
-    private TestBackend(BackendScript script, InetSocketAddress bind) {
+    private TestBackend(BackendScript script, InetSocketAddress bind, SslContext tls) {
         this.script = requireNonNull(script, "script");
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-backend", true),
                 NioIoHandler.newFactory());
@@ -72,6 +73,9 @@ public final class TestBackend implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                            }
                             ch.pipeline()
                                     .addLast(new HttpRequestDecoder(new HttpDecoderConfig()
                                             .setMaxInitialLineLength(64 * 1024)
@@ -89,7 +93,12 @@ public final class TestBackend implements AutoCloseable {
 
     /** Starts a backend that answers every request with {@code script}. */
     public static TestBackend start(BackendScript script) {
-        return new TestBackend(script, new InetSocketAddress("127.0.0.1", 0));
+        return new TestBackend(script, new InetSocketAddress("127.0.0.1", 0), null);
+    }
+
+    /** Starts a backend that speaks HTTPS with {@code tls} (e.g. from {@link TestPki}). */
+    public static TestBackend startTls(SslContext tls, BackendScript script) {
+        return new TestBackend(script, new InetSocketAddress("127.0.0.1", 0), requireNonNull(tls, "tls"));
     }
 
     /**
@@ -97,7 +106,7 @@ public final class TestBackend implements AutoCloseable {
      * port of another backend, so that DNS alone decides which one a name reaches.
      */
     public static TestBackend startOn(String ip, int port, BackendScript script) {
-        return new TestBackend(script, new InetSocketAddress(ip, port));
+        return new TestBackend(script, new InetSocketAddress(ip, port), null);
     }
 
     /** Starts a backend that answers 200 with {@code body}. */

@@ -119,7 +119,8 @@ class ResponseHeadFailureTest {
         assertThat(entry.status()).isEqualTo(502);
         assertThat(entry.error()).isEqualTo("connection_terminated");
         assertThat(entry.errorDetail())
-                .isEqualTo("127.0.0.1:" + port + " closed the connection before a complete response header");
+                .isEqualTo("127.0.0.1:" + port + " closed the connection before a complete response header"
+                        + " (a new connection: if that port speaks only HTTPS, set tls on upstream 'app')");
         assertThat(entry.attempts()).as("a new connection: no transparent retry").isEqualTo(1);
         assertThat(entry.upstreamStatus()).isNull();
         assertThat(entry.connectMs()).isNotNull();

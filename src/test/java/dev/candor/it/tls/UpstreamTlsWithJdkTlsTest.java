@@ -1,0 +1,17 @@
+package dev.candor.it.tls;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The same as {@link UpstreamTlsTest}, with Candor on the JDK's TLS instead of BoringSSL. */
+class UpstreamTlsWithJdkTlsTest extends UpstreamTlsTest {
+    @BeforeAll
+    static void useTheJdksTls() {
+        System.setProperty("candor.tls.provider", "jdk");
+    }
+
+    @AfterAll
+    static void backToTheDefault() {
+        System.clearProperty("candor.tls.provider");
+    }
+}
