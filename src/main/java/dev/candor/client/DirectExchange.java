@@ -4,6 +4,7 @@ import dev.candor.failure.Actor;
 import dev.candor.failure.Cause;
 import dev.candor.failure.Phase;
 import dev.candor.failure.Signal;
+import dev.candor.upstream.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -36,17 +37,35 @@ import java.util.concurrent.TimeUnit;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One HTTP/1.1 exchange with one endpoint on a connection of its own, through the same pipeline and
- * failure classification as proxied traffic: what {@code candor doctor} sends when it bypasses the
+ * One HTTP/1.1 exchange with one endpoint on a connection of its own, through the same pipeline (TLS
+ * included) and failure classification as proxied traffic: what {@code candor doctor} sends when it bypasses the
  * proxy. Optionally keeps the connection idle afterwards and times when the endpoint closes it, which is
  * how an endpoint's keep-alive timeout is measured when it does not advertise one.
  */
 public final class DirectExchange {
     private final Transport transport;
-    private final UpstreamChannelInitializer initializer = new UpstreamChannelInitializer();
+    private final UpstreamTlsContexts tls;
+    private final UpstreamChannelInitializer plain = new UpstreamChannelInitializer();
 
+    /** Plain HTTP only. */
     public DirectExchange(Transport transport) {
+        this(transport, UpstreamTlsContexts.NONE);
+    }
+
+    /** Endpoints of upstreams with {@code tls} are reached through the same TLS handshake and checks as requests. */
+    public DirectExchange(Transport transport, UpstreamTlsContexts tls) {
         this.transport = requireNonNull(transport, "transport");
+        this.tls = requireNonNull(tls, "tls");
+    }
+
+    /**
+     * What the TLS handshake established, for the evidence.
+     *
+     * @param serverName the name sent in SNI and verified (for an IP literal: verified, not sent)
+     * @param peerNotAfter when the endpoint's certificate expires, or null when none was seen
+     */
+    public record TlsFacts(String serverName, long handshakeNanos, String protocol, String cipherSuite,
+                           String peerSubject, java.time.Instant peerNotAfter) {
     }
 
     /** The request: method, path and headers (name, value) as sent; {@code Host} among them. */
@@ -70,10 +89,11 @@ public final class DirectExchange {
      * @param idleCloseNanos how long the connection stayed idle before the endpoint closed it; -1 when it
      *                       was still open at the end of the hold (or not held)
      * @param keepAlive whether the response allowed the connection to be reused
+     * @param tls what the handshake established, or null for plain HTTP (or when it failed: see {@code failure})
      */
     public record Outcome(long connectNanos, long headersNanos, long totalNanos, int status,
                           List<Map.Entry<String, String>> headers, String bodySha256, long bodyBytes,
-                          Cause failure, long idleCloseNanos, boolean keepAlive) {
+                          Cause failure, long idleCloseNanos, boolean keepAlive, TlsFacts tls) {
 
         /** The first value of a header, case-insensitive, or null. */
         public String header(String name) {
@@ -86,10 +106,21 @@ public final class DirectExchange {
         }
     }
 
-    /** Sends {@code request} to {@code address}; the future always succeeds with the outcome. */
+    /** Sends {@code request} to {@code address} in plain HTTP; the future always succeeds with the outcome. */
     public Future<Outcome> send(EventLoop loop, InetSocketAddress address, Request request, Limits limits) {
         Promise<Outcome> promise = loop.newPromise();
-        loop.execute(() -> new Run(loop, request, limits, promise).start(address));
+        loop.execute(() -> new Run(loop, request, limits, promise, null, null).start(address));
+        return promise;
+    }
+
+    /**
+     * Sends {@code request} to {@code endpoint} of upstream {@code upstream}, over TLS when that upstream
+     * has it (with its SNI, trust and client certificate); the future always succeeds with the outcome.
+     */
+    public Future<Outcome> send(EventLoop loop, String upstream, Endpoint endpoint, Request request, Limits limits) {
+        Promise<Outcome> promise = loop.newPromise();
+        UpstreamTls upstreamTls = tls.forUpstream(upstream);
+        loop.execute(() -> new Run(loop, request, limits, promise, upstreamTls, endpoint).start(endpoint.socketAddress()));
         return promise;
     }
 
@@ -110,12 +141,18 @@ public final class DirectExchange {
         private long bodyBytes;
         private boolean keepAlive;
         private Phase phase = Phase.CONNECT;
+        private final UpstreamTls upstreamTls;
+        private final Endpoint endpoint;
+        private TlsFacts tlsFacts;
 
-        Run(EventLoop loop, Request request, Limits limits, Promise<Outcome> promise) {
+        Run(EventLoop loop, Request request, Limits limits, Promise<Outcome> promise, UpstreamTls upstreamTls,
+            Endpoint endpoint) {
             this.loop = loop;
             this.request = request;
             this.limits = limits;
             this.promise = promise;
+            this.upstreamTls = upstreamTls;
+            this.endpoint = endpoint;
         }
 
         void start(InetSocketAddress address) {
@@ -124,7 +161,8 @@ public final class DirectExchange {
                     .channel(transport.socketChannel())
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE, limits.connectMillis())))
                     .option(ChannelOption.TCP_NODELAY, true)
-                    .handler(initializer)
+                    .handler(upstreamTls == null ? plain
+                            : new UpstreamChannelInitializer(upstreamTls, endpoint, Math.max(1, limits.connectMillis())))
                     .connect(address);
             channel = f.channel();
             f.addListener(done -> {
@@ -133,22 +171,55 @@ public final class DirectExchange {
                     return;
                 }
                 connected = System.nanoTime() - start;
-                phase = Phase.AWAIT_HEADERS;
-                channel.pipeline().get(UpstreamHandler.class).bind(this);
-                FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
-                        request.path());
-                request.headers().forEach(h -> r.headers().add(h.getKey(), h.getValue()));
-                if (!"GET".equals(request.method()) && !"HEAD".equals(request.method())) {
-                    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0); // no body, said explicitly (RFC 9112 6.3)
+                if (upstreamTls == null) {
+                    sendRequest();
+                    return;
                 }
-                channel.writeAndFlush(r);
-                loop.schedule(() -> {
-                    if (headersAt < 0 && !promise.isDone()) {
-                        fail(new Cause(Phase.AWAIT_HEADERS, Actor.PROXY, Signal.TIMED_OUT,
-                                "no response header within " + limits.responseMillis() + " ms"));
+                phase = Phase.TLS;
+                UpstreamTls.handshake(channel, connected).addListener(h -> {
+                    if (!h.isSuccess()) {
+                        fail(h.cause() instanceof TlsHandshakeFailure t ? t.classified()
+                                : FailureClassifier.connectionFailure(h.cause(), Phase.TLS));
+                        return;
                     }
-                }, Math.max(1, limits.responseMillis()), TimeUnit.MILLISECONDS);
+                    tlsFacts = facts(upstreamTls.serverName(endpoint), (Long) h.getNow());
+                    sendRequest();
+                });
             });
+        }
+
+        private TlsFacts facts(String serverName, long handshakeNanos) {
+            javax.net.ssl.SSLSession session = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class).engine().getSession();
+            String subject = null;
+            java.time.Instant notAfter = null;
+            try {
+                java.security.cert.Certificate[] chain = session.getPeerCertificates();
+                if (chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate x509) {
+                    subject = x509.getSubjectX500Principal().getName();
+                    notAfter = x509.getNotAfter().toInstant();
+                }
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                // verify: false and an anonymous peer: nothing to show
+            }
+            return new TlsFacts(serverName, handshakeNanos, session.getProtocol(), session.getCipherSuite(), subject, notAfter);
+        }
+
+        private void sendRequest() {
+            phase = Phase.AWAIT_HEADERS;
+            channel.pipeline().get(UpstreamHandler.class).bind(this);
+            FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
+                    request.path());
+            request.headers().forEach(h -> r.headers().add(h.getKey(), h.getValue()));
+            if (!"GET".equals(request.method()) && !"HEAD".equals(request.method())) {
+                r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0); // no body, said explicitly (RFC 9112 6.3)
+            }
+            channel.writeAndFlush(r);
+            loop.schedule(() -> {
+                if (headersAt < 0 && !promise.isDone()) {
+                    fail(new Cause(Phase.AWAIT_HEADERS, Actor.PROXY, Signal.TIMED_OUT,
+                            "no response header within " + limits.responseMillis() + " ms"));
+                }
+            }, Math.max(1, limits.responseMillis()), TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -239,7 +310,7 @@ public final class DirectExchange {
             long total = completeAt >= 0 ? completeAt : System.nanoTime() - start;
             String sha = completeAt >= 0 ? HexFormat.of().formatHex(digest.digest()) : null;
             promise.setSuccess(new Outcome(connected, headersAt, total, status, List.copyOf(headers), sha, bodyBytes,
-                    failure, idleCloseNanos, keepAlive));
+                    failure, idleCloseNanos, keepAlive, tlsFacts));
             if (channel != null) {
                 channel.close();
             }

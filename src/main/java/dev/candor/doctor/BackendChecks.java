@@ -30,7 +30,10 @@ final class BackendChecks {
             if (p.health() != null) {
                 out.add(health(p));
             }
-            if (p.direct() != null) {
+            if (p.direct() != null && p.upstream().tls() != null) {
+                out.add(tls(p));
+            }
+            if (p.direct() != null && !failedInTls(p)) {
                 out.add(response(p));
             }
         }
@@ -131,6 +134,57 @@ final class BackendChecks {
                         + " port and address? `ss -ltnp` on its host), or correct " + p.configKey())
                 .step(Step.restart("start the backend on " + p.label() + ": nothing listens there"))
                 .fail(summary);
+    }
+
+    static boolean failedInTls(Probed p) {
+        return p.direct().failure() != null && p.direct().failure().phase() == dev.candor.failure.Phase.TLS;
+    }
+
+    /** Certificates that expire sooner than this are worth a warning. */
+    private static final java.time.Duration EXPIRY_WARNING = java.time.Duration.ofDays(14);
+
+    /** The TLS handshake of the direct request, with the upstream's SNI, trust and client certificate. */
+    static Check tls(Probed p) {
+        var config = p.upstream().tls();
+        DirectExchange.Outcome o = p.direct();
+        String serverName = config.sni() != null ? config.sni() : p.configured().host();
+        boolean ipName = dev.candor.config.HostPort.isIpLiteral(serverName);
+        String openssl = "openssl s_client -connect " + p.label() + (ipName ? "" : " -servername " + serverName)
+                + (config.ca() == null ? "" : " -CAfile " + config.ca()) + " -alpn http/1.1 </dev/null";
+        Check.Builder b = Check.of(Section.BACKEND, "backend.tls", p.target())
+                .with("sni", ipName ? null : serverName).with("verify", config.verify())
+                .with("ca", config.ca() == null ? null : config.ca().toString());
+        if (failedInTls(p)) {
+            ErrorType type = o.failure().type();
+            return b.error(type).with("detail", o.failure().error()).with("after_ms", Fmt.msValue(o.totalNanos()))
+                    .advice(type == ErrorType.TLS_CERTIFICATE_ERROR
+                            ? "the certificate was refused (" + o.failure().error() + "): check tls.sni, tls.ca and the"
+                              + " certificate the endpoint serves"
+                            : type.nextCheck())
+                    .confirm(openssl)
+                    .step(Step.of(Step.Rank.BACKEND, "fix TLS to " + p.label() + " (" + type.token() + "): "
+                            + o.failure().error()))
+                    .fail("TLS handshake failed: " + o.failure().error());
+        }
+        if (o.failure() != null || o.tls() == null) {
+            return b.pass("not reached: the connection failed before the handshake (see backend.tcp)");
+        }
+        DirectExchange.TlsFacts t = o.tls();
+        b.with("handshake_ms", Fmt.msValue(t.handshakeNanos())).with("protocol", t.protocol())
+                .with("cipher", t.cipherSuite()).with("certificate", t.peerSubject())
+                .with("expires", t.peerNotAfter() == null ? null : t.peerNotAfter().toString());
+        String summary = t.protocol() + " " + t.cipherSuite() + " in " + Fmt.ms(t.handshakeNanos())
+                + (ipName ? "" : ", SNI " + serverName) + (t.peerSubject() == null ? "" : ", certificate " + t.peerSubject());
+        if (t.peerNotAfter() != null && t.peerNotAfter().isBefore(java.time.Instant.now().plus(EXPIRY_WARNING))) {
+            return b.error(ErrorType.TLS_CERTIFICATE_ERROR)
+                    .advice("renew the certificate of " + p.label() + " before " + t.peerNotAfter()
+                            + ": after it, every connection fails with tls_certificate_error")
+                    .confirm(openssl + " | openssl x509 -noout -enddate")
+                    .step(Step.of(Step.Rank.BACKEND, "renew the TLS certificate of " + p.label() + " (expires "
+                            + t.peerNotAfter() + ")"))
+                    .warn("the certificate expires " + t.peerNotAfter() + "; " + summary);
+        }
+        return b.pass(summary);
     }
 
     static Check health(Probed p) {

@@ -1,9 +1,9 @@
 package dev.candor.doctor;
 
 import dev.candor.client.DirectExchange;
-import dev.candor.client.Transport;
 import dev.candor.config.CandorConfig;
 import dev.candor.config.EndpointConfig;
+import dev.candor.config.HostPort;
 import dev.candor.config.UpstreamConfig;
 import dev.candor.failure.ConfirmCommand;
 import dev.candor.failure.ErrorType;
@@ -12,6 +12,7 @@ import io.netty.channel.EventLoop;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,15 +35,18 @@ final class Bypass {
     private static final long CONNECT_MILLIS = 2_000;
     private static final long RESPONSE_MILLIS = 15_000;
 
-    private final Transport transport;
+    private final DirectExchange exchange;
     private final EventLoop loop;
     private final CandorConfig config;
     private final Targets targets;
     private final URI url;
     private final ExecutorService workers;
+    private final Clock clock;
 
-    Bypass(Transport transport, EventLoop loop, CandorConfig config, Targets targets, URI url, ExecutorService workers) {
-        this.transport = transport;
+    Bypass(DirectExchange exchange, EventLoop loop, CandorConfig config, Targets targets, URI url, ExecutorService workers,
+           Clock clock) {
+        this.exchange = exchange;
+        this.clock = clock;
         this.loop = loop;
         this.config = config;
         this.targets = targets;
@@ -66,12 +70,12 @@ final class Bypass {
         DirectExchange.Request request = Targets.request(url.getRawAuthority(), Targets.pathOf(url));
         int port = url.getPort() > 0 ? url.getPort() : 80;
         CompletableFuture<Side> proxy = ask("proxy " + url.getHost() + ":" + port, null,
-                new InetSocketAddress(url.getHost(), port), request);
+                new InetSocketAddress(url.getHost(), port), null, request);
         List<CompletableFuture<Side>> routedAsks = new ArrayList<>();
         UpstreamConfig routed = targets.route() == null ? null : targets.upstreams().get(0);
         if (routed != null) {
-            for (InetSocketAddress a : addresses(routed)) {
-                routedAsks.add(ask(Endpoint.ipPort(a), routed.name(), a, request));
+            for (Map.Entry<HostPort, InetSocketAddress> a : addresses(routed).entrySet()) {
+                routedAsks.add(ask(Endpoint.ipPort(a.getValue()), routed, a.getValue(), a.getKey(), request));
             }
         }
         Side through = proxy.join();
@@ -85,8 +89,8 @@ final class Bypass {
             List<CompletableFuture<Side>> others = new ArrayList<>();
             for (UpstreamConfig u : config.upstreams().values()) {
                 if (u != routed) {
-                    for (InetSocketAddress a : addresses(u)) {
-                        others.add(ask(Endpoint.ipPort(a), u.name(), a, request));
+                    for (Map.Entry<HostPort, InetSocketAddress> a : addresses(u).entrySet()) {
+                        others.add(ask(Endpoint.ipPort(a.getValue()), u, a.getValue(), a.getKey(), request));
                     }
                 }
             }
@@ -96,22 +100,25 @@ final class Bypass {
         return out;
     }
 
-    private CompletableFuture<Side> ask(String label, String upstream, InetSocketAddress address, DirectExchange.Request r) {
+    /** Asks the proxy ({@code upstream} null, plain HTTP) or an endpoint of {@code upstream} (its TLS if any). */
+    private CompletableFuture<Side> ask(String label, UpstreamConfig upstream, InetSocketAddress address,
+                                        HostPort configured, DirectExchange.Request r) {
         return CompletableFuture.supplyAsync(() -> {
-            var f = new DirectExchange(transport).send(loop, address, r,
-                    new DirectExchange.Limits(CONNECT_MILLIS, RESPONSE_MILLIS, 0));
+            DirectExchange.Limits limits = new DirectExchange.Limits(CONNECT_MILLIS, RESPONSE_MILLIS, 0);
+            var f = upstream == null ? exchange.send(loop, address, r, limits)
+                    : exchange.send(loop, upstream.name(), Doctor.endpoint(upstream, configured, address, clock), r, limits);
             f.awaitUninterruptibly(CONNECT_MILLIS + RESPONSE_MILLIS + 5_000);
-            return new Side(label, upstream, f.getNow());
+            return new Side(label, upstream == null ? null : upstream.name(), f.getNow());
         }, workers);
     }
 
     /** The endpoints' addresses; names are looked up by the JDK (the DNS section shows the proxy's own view). */
-    private static List<InetSocketAddress> addresses(UpstreamConfig u) {
-        List<InetSocketAddress> out = new ArrayList<>();
+    private static Map<HostPort, InetSocketAddress> addresses(UpstreamConfig u) {
+        Map<HostPort, InetSocketAddress> out = new LinkedHashMap<>();
         for (EndpointConfig e : u.endpoints()) {
             InetSocketAddress a = new InetSocketAddress(e.address().host(), e.address().port());
             if (!a.isUnresolved()) {
-                out.add(a);
+                out.put(e.address(), a);
             }
         }
         return out;

@@ -4,6 +4,7 @@ import dev.candor.client.DirectExchange;
 import dev.candor.client.DnsResolver;
 import dev.candor.client.HealthProbe;
 import dev.candor.client.Transport;
+import dev.candor.client.UpstreamTlsContexts;
 import dev.candor.config.CandorConfig;
 import dev.candor.config.EndpointConfig;
 import dev.candor.config.HealthCheckConfig;
@@ -45,6 +46,8 @@ public final class Doctor {
     private final DoctorOptions options;
     private final Clock clock;
     private final Transport transport = Transport.detect();
+    /** TLS to the upstreams that have it, exactly as the proxy builds it; set when the run starts. */
+    private UpstreamTlsContexts tls = UpstreamTlsContexts.NONE;
 
     public Doctor(DoctorOptions options, Clock clock) {
         this.options = requireNonNull(options, "options");
@@ -61,6 +64,7 @@ public final class Doctor {
             return t;
         });
         try (DnsResolver resolver = new DnsResolver(config.dns(), group.next(), transport, clock)) {
+            tls = UpstreamTlsContexts.of(config.upstreams().values(), clock);
             Targets targets = Targets.of(config, options.url());
             List<Resolution> resolutions = new ArrayList<>();
             for (UpstreamConfig u : targets.upstreams()) {
@@ -76,7 +80,8 @@ public final class Doctor {
             checks.addAll(LogChecks.of(options, admin));
             checks.addAll(BalancerChecks.of(targets, admin));
             if (options.url() != null) {
-                checks.addAll(new Bypass(transport, group.next(), config, targets, options.url(), workers).run());
+                checks.addAll(new Bypass(new DirectExchange(transport, tls), group.next(), config, targets, options.url(),
+                        workers, clock).run());
             }
             List<String> flush = targets.upstreams().stream().map(UpstreamConfig::name).toList();
             return new Report(subject(), checks, Plan.of(checks, flush), System.nanoTime() - start);
@@ -170,10 +175,9 @@ public final class Doctor {
         }
         ProbeRecord health = null;
         HealthCheckConfig check = u.healthCheck();
+        Endpoint endpoint = endpoint(u, a.configured(), a.socket(), clock);
         if (check != null) {
-            Endpoint endpoint = new Endpoint(u.name(), a.configured(), a.socket(), 1, 0, null,
-                    new EndpointHealth(check, System::nanoTime, clock));
-            Future<ProbeRecord> f = new HealthProbe(transport, clock).probe(endpoint, check, loop);
+            Future<ProbeRecord> f = new HealthProbe(transport, clock, tls).probe(endpoint, check, loop);
             f.awaitUninterruptibly(check.timeout().toMillis() + 5_000);
             health = f.getNow();
         }
@@ -182,10 +186,16 @@ public final class Doctor {
         long budget = Math.min(MAX_RESPONSE_WAIT_MILLIS, Math.max(2_000, response == 0 ? MAX_RESPONSE_WAIT_MILLIS : 2 * response + 1_000));
         long idle = u.pool().idleTimeout().toMillis();
         long hold = idle == 0 ? 0 : Math.min(options.idleWatch().toMillis(), idle + 500);
-        Future<DirectExchange.Outcome> f = new DirectExchange(transport).send(loop, a.socket(), request,
+        Future<DirectExchange.Outcome> f = new DirectExchange(transport, tls).send(loop, u.name(), endpoint, request,
                 new DirectExchange.Limits(connectMillis, budget, hold));
         f.awaitUninterruptibly(connectMillis + budget + hold + 5_000);
         return new Probed(u, r.index(), a.configured(), a.socket(), tcp, health, f.getNow(), request, null, hold);
+    }
+
+    /** An endpoint as the proxy would build it for this address, with health of its own (never shared). */
+    static Endpoint endpoint(UpstreamConfig u, HostPort configured, InetSocketAddress socket, Clock clock) {
+        return new Endpoint(u.name(), configured, socket, 1, 0, null,
+                new EndpointHealth(u.healthCheck(), System::nanoTime, clock));
     }
 
     /**

@@ -1,0 +1,81 @@
+package dev.candor.doctor;
+
+import dev.candor.testing.TestBackend;
+import dev.candor.testing.TestPki;
+import io.netty.handler.ssl.SslContextBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+
+import static dev.candor.doctor.DoctorRun.error;
+import static dev.candor.doctor.DoctorRun.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The TLS handshake with each endpoint of a TLS upstream, made with the proxy's own TLS client (SNI,
+ * trust, verification), against real TLS backends on loopback.
+ */
+class DoctorTlsTest {
+
+    @TempDir
+    Path dir;
+
+    private static TestBackend tlsBackend(TestPki.Issued cert) throws Exception {
+        return TestBackend.startTls(SslContextBuilder.forServer(cert.keys().getPrivate(), cert.certificate()).build(),
+                (request, reply) -> reply.send(200, "secure"));
+    }
+
+    private static String config(int port, String tls) {
+        return DoctorScenarioTest.config("- address: 127.0.0.1:" + port, tls);
+    }
+
+    @Test
+    void aVerifiedHandshakePassesWithItsProtocolSniAndCertificate() throws Exception {
+        TestPki ca = TestPki.newCa(dir, "Doctor CA");
+        try (TestBackend backend = tlsBackend(ca.issue("api.internal").write("api"))) {
+            DoctorRun run = DoctorRun.run(dir, config(backend.port(), "tls: { ca: " + ca.caFile() + ", sni: api.internal }"),
+                    "--json");
+
+            JsonNode tls = run.check("backend.tls", "127.0.0.1:" + backend.port());
+            assertThat(status(tls)).isEqualTo("PASS");
+            assertThat(tls.get("evidence").get("sni").asString()).isEqualTo("api.internal");
+            assertThat(tls.get("evidence").get("protocol").asString()).startsWith("TLSv1.");
+            assertThat(tls.get("evidence").get("certificate").asString()).contains("CN=api.internal");
+            assertThat(status(run.check("backend.response", "127.0.0.1:" + backend.port()))).isEqualTo("PASS");
+            assertThat(run.exit()).isZero();
+        }
+    }
+
+    @Test
+    void aCertificateForAnotherNameFailsWithAnOpensslCommandForTheSameSni() throws Exception {
+        TestPki ca = TestPki.newCa(dir, "Doctor CA");
+        try (TestBackend backend = tlsBackend(ca.issue("other.internal").write("other"))) {
+            DoctorRun run = DoctorRun.run(dir, config(backend.port(), "tls: { ca: " + ca.caFile() + ", sni: api.internal }"),
+                    "--json");
+
+            JsonNode tls = run.check("backend.tls", "127.0.0.1:" + backend.port());
+            assertThat(status(tls)).isEqualTo("FAIL");
+            assertThat(error(tls)).isEqualTo("tls_certificate_error");
+            assertThat(tls.get("confirm").asString()).isEqualTo("openssl s_client -connect 127.0.0.1:" + backend.port()
+                    + " -servername api.internal -CAfile " + ca.caFile() + " -alpn http/1.1 </dev/null");
+            assertThat(run.checks("backend.response")).isEmpty();
+            assertThat(run.plan().get(0)).startsWith("fix TLS to 127.0.0.1:" + backend.port() + " (tls_certificate_error)");
+            assertThat(run.exit()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void plainHttpOnATlsUpstreamIsATlsProtocolError() {
+        try (TestBackend plain = TestBackend.answering("plain")) {
+            DoctorRun run = DoctorRun.run(dir, config(plain.port(), "tls: { verify: false }"), "--json");
+
+            JsonNode tls = run.check("backend.tls", "127.0.0.1:" + plain.port());
+            assertThat(status(tls)).isEqualTo("FAIL");
+            assertThat(error(tls)).isEqualTo("tls_protocol_error");
+            assertThat(tls.get("summary").asString()).contains("speak TLS");
+            assertThat(run.exit()).isEqualTo(2);
+        }
+    }
+}
