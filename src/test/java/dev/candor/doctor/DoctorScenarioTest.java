@@ -75,23 +75,32 @@ class DoctorScenarioTest {
     @Test
     void aWrongPortIsFoundWhereTheOtherEndpointsOfTheUpstreamListen() {
         try (TestBackend first = TestBackend.answering("one");
-             TestBackend second = TestBackend.startOn("127.0.0.2", first.port(), (r, reply) -> reply.send(200, "two"))) {
+             TestBackend second = onIpv6Loopback(first.port())) {
             int wrong = Ports.refusing();
-            DoctorRun run = DoctorRun.run(dir, config("""
-                    - address: 127.0.0.1:%d
-                    - address: 127.0.0.2:%d""".formatted(first.port(), wrong), ""), "--json");
+            DoctorRun run = DoctorRun.run(dir, config("- address: 127.0.0.1:" + first.port()
+                    + "\n- address: \"[::1]:" + wrong + "\"", ""), "--json");
 
-            JsonNode tcp = run.check("backend.tcp", "127.0.0.2:" + wrong);
+            JsonNode tcp = run.check("backend.tcp", "[::1]:" + wrong);
             assertThat(status(tcp)).isEqualTo("FAIL");
             assertThat(error(tcp)).isEqualTo("connection_refused");
-            assertThat(tcp.get("evidence").get("listening_nearby").asString()).isEqualTo("127.0.0.2:" + first.port());
+            assertThat(tcp.get("evidence").get("listening_nearby").asString()).isEqualTo("[::1]:" + first.port());
             assertThat(tcp.get("advice").asString()).contains("upstreams.app.endpoints[1]")
-                    .contains("has the wrong port or address and should say 127.0.0.2:" + first.port());
+                    .contains("has the wrong port or address and should say [::1]:" + first.port());
             assertThat(status(run.check("backend.tcp", "127.0.0.1:" + first.port()))).isEqualTo("PASS");
             assertThat(status(run.check("backend.response", "127.0.0.1:" + first.port()))).isEqualTo("PASS");
-            assertThat(run.plan().get(0)).startsWith("correct upstreams.app.endpoints[1] to 127.0.0.2:" + first.port()
-                    + " if that is the service it means (127.0.0.2:" + wrong + " refuses connections");
+            assertThat(run.plan().get(0)).startsWith("correct upstreams.app.endpoints[1] to [::1]:" + first.port()
+                    + " if that is the service it means ([::1]:" + wrong + " refuses connections");
             assertThat(run.exit()).isEqualTo(2);
+        }
+    }
+
+    /** A second backend on [::1] and the same port; skips the test on a host without IPv6 loopback. */
+    private static TestBackend onIpv6Loopback(int port) {
+        try {
+            return TestBackend.startOn("::1", port, (r, reply) -> reply.send(200, "two"));
+        } catch (RuntimeException e) {
+            Assumptions.assumeTrue(false, "no IPv6 loopback here: " + e);
+            throw e;
         }
     }
 
