@@ -84,6 +84,14 @@ final class ConfigChecks {
                             .fail("endpoint " + a + " is Candor's own listener " + l.address() + ": a loop");
                 }
             }
+            if (config.admin().enabled() && config.admin().address().port() == a.port()
+                    && config.admin().address().host().equals(a.host())) {
+                return b.with("admin", config.admin().address().toString())
+                        .advice("point upstreams." + u.name() + " at the backend, not at Candor's admin listener")
+                        .step(Step.of(Step.Rank.ROUTE, "upstreams." + u.name() + " has endpoint " + a
+                                + ", which is Candor's admin listener"))
+                        .fail("endpoint " + a + " is Candor's own admin listener");
+            }
             if (a.port() == 0) {
                 return b.advice("give " + a + " the backend's real port")
                         .step(Step.of(Step.Rank.BACKEND, "set a real port for endpoint " + a + " of upstreams." + u.name()))

@@ -310,4 +310,26 @@ class DoctorScenarioTest {
             assertThat(run.exit()).isEqualTo(1);
         }
     }
+
+    @Test
+    void anEndpointThatIsCandorsOwnListenerIsALoop() {
+        String yaml = """
+                listeners:
+                  - address: 127.0.0.1:%d
+                routes:
+                  - name: all
+                    upstream: app
+                upstreams:
+                  app:
+                    endpoints:
+                      - address: 127.0.0.1:%<d
+                    timeouts: { connect: 300ms }
+                """.formatted(Ports.refusing());
+        DoctorRun run = DoctorRun.run(dir, yaml, "--json");
+
+        JsonNode endpoints = run.check("config.endpoints", "upstreams.app");
+        assertThat(status(endpoints)).isEqualTo("FAIL");
+        assertThat(endpoints.get("summary").asString()).endsWith("a loop");
+        assertThat(run.exit()).isEqualTo(2);
+    }
 }
