@@ -66,7 +66,7 @@ class DoctorGoldenTest {
 
     /**
      * Ports (five digits when ephemeral) become five-letter names, so alignment survives; measured times
-     * become N.N; config values (300ms, 5s) stay as written.
+     * become N.N, and so does a timeout suggested from one; config values (300ms, 5s) stay as written.
      */
     static String normalise(String report, Map<Integer, String> ports) {
         String out = report;
@@ -75,6 +75,7 @@ class DoctorGoldenTest {
             out = out.replaceAll("\\b" + p.getKey() + "\\b", p.getValue());
         }
         return out.replaceAll("\\d+\\.\\d ms", "N.N ms")
+                .replaceAll("at least \\d+s", "at least Ns") // suggested from the measured latency
                 .replaceAll("\\d+\\.\\d s\\b", "N.N s")
                 .replaceAll("(_ms|_after_ms)=\\d+(\\.\\d+)?", "$1=N");
     }

@@ -166,7 +166,8 @@ class DoctorScenarioTest {
             assertThat(t.get("evidence").get("observed_ms").asDouble()).isGreaterThanOrEqualTo(600);
             assertThat(t.get("summary").asString()).matches("the backend took \\d+\\.\\d ms to answer; "
                     + "upstreams.app.timeouts.response is 300ms: the proxy gives up first \\(504\\)");
-            assertThat(run.plan()).anyMatch(s -> s.startsWith("raise upstreams.app.timeouts.response from 300ms to at least 2s"));
+            assertThat(run.plan()).anyMatch(s -> s.matches("raise upstreams.app.timeouts.response from 300ms to at least \\d+s: the"
+                    + " backend took \\d+\\.\\d ms for /"));
             assertThat(run.verdict()).isEqualTo("WARN");
             assertThat(run.exit()).isEqualTo(1);
         }
@@ -184,7 +185,7 @@ class DoctorScenarioTest {
             assertThat(error(idle)).isEqualTo("connection_terminated");
             assertThat(idle.get("evidence").get("pool.idle_timeout").asString()).isEqualTo("3s");
             assertThat(idle.get("evidence").get("backend_idle_close_ms").asDouble()).isBetween(350.0, 2_500.0);
-            assertThat(idle.get("summary").asString()).matches("the backend closed an idle connection after 0\\.\\d s,"
+            assertThat(idle.get("summary").asString()).matches("the backend closed an idle connection after \\d+\\.\\d s,"
                     + " but upstreams.app.pool.idle_timeout is 3s: pooled connections outlive the backend's keep-alive");
             assertThat(run.plan()).anyMatch(s -> s.startsWith("lower upstreams.app.pool.idle_timeout from 3s to "));
             assertThat(run.exit()).isEqualTo(1);
@@ -209,7 +210,7 @@ class DoctorScenarioTest {
     void aHealthyUpstreamPassesEveryCheckAndExitsZero() {
         try (TestBackend backend = TestBackend.answering("fine")) {
             DoctorRun run = DoctorRun.run(dir, config("- address: 127.0.0.1:" + backend.port(),
-                    "health_check: { path: /healthz, interval: 2s, timeout: 500ms }"), "--json");
+                    "health_check: { path: /healthz, interval: 5s, timeout: 1500ms }"), "--json");
 
             assertThat(run.json().get("checks")).allMatch(c -> status(c).equals("PASS"));
             assertThat(status(run.check("backend.health", "127.0.0.1:" + backend.port()))).isEqualTo("PASS");

@@ -57,7 +57,7 @@ class DoctorWithAdminTest {
                           - address: 127.0.0.1:%d
                         timeouts: { connect: 300ms, response: 2s }
                         pool: { idle_timeout: 300ms }
-                        health_check: { path: /healthz, interval: 100ms, timeout: 90ms, unhealthy_threshold: 2 }
+                        health_check: { path: /healthz, interval: 300ms, timeout: 250ms, unhealthy_threshold: 2 }
                     """.formatted(a.port(), b.port(), sick.port());
             Path file = Files.writeString(dir.resolve("running.yaml"), yaml);
             CandorConfig config = ConfigLoader.load(file);
