@@ -1,5 +1,6 @@
 package dev.candor.doctor;
 
+import dev.candor.it.failure.Iptables;
 import dev.candor.it.failure.SilentListener;
 import dev.candor.observe.AccessLogEntry;
 import dev.candor.observe.AccessLogFormat;
@@ -332,5 +333,49 @@ class DoctorScenarioTest {
         assertThat(status(endpoints)).isEqualTo("FAIL");
         assertThat(endpoints.get("summary").asString()).endsWith("a loop");
         assertThat(run.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void aFirewallThatDropsSynsIsReportedAsFilteredWithIptables() {
+        Iptables.assumeUsable("a firewall dropping SYNs");
+        try (TestBackend backend = TestBackend.answering("behind the firewall")) {
+            List<String> rule = Iptables.loopbackRule(backend.port(), "-j", "DROP");
+            Iptables.add(rule);
+            try {
+                DoctorRun run = DoctorRun.run(dir, config("- address: 127.0.0.1:" + backend.port(), ""), "--json");
+
+                assertThat(error(run.check("backend.tcp", "127.0.0.1:" + backend.port()))).isEqualTo("connection_timeout");
+                JsonNode path = run.check("network.path", "127.0.0.1:" + backend.port());
+                assertThat(status(path)).isEqualTo("FAIL");
+                assertThat(path.get("summary").asString()).isEqualTo("filtered: 2/2 SYNs unanswered");
+                assertThat(path.get("confirm").asString()).isEqualTo("nc -vz -w 3 127.0.0.1 " + backend.port());
+                assertThat(run.exit()).isEqualTo(2);
+            } finally {
+                Iptables.delete(rule);
+            }
+        }
+    }
+
+    @Test
+    void anIcmpUnreachableIsReportedAsNoRouteWithTheCommandThatShowsTheRoute() {
+        Iptables.assumeUsable("an ICMP host-unreachable");
+        int port = Ports.refusing();
+        List<String> rule = Iptables.loopbackRule(port, "-j", "REJECT", "--reject-with", "icmp-host-unreachable");
+        Iptables.add(rule);
+        try {
+            DoctorRun run = DoctorRun.run(dir, config("- address: 127.0.0.1:" + port, ""), "--json");
+
+            JsonNode tcp = run.check("backend.tcp", "127.0.0.1:" + port);
+            assertThat(status(tcp)).isEqualTo("FAIL");
+            assertThat(error(tcp)).isEqualTo("destination_ip_unroutable");
+            assertThat(tcp.get("summary").asString()).isEqualTo("no route to 127.0.0.1:" + port);
+            JsonNode path = run.check("network.path", "127.0.0.1:" + port);
+            assertThat(path.get("summary").asString()).startsWith("unreachable:");
+            assertThat(path.get("confirm").asString()).isEqualTo("ip route get 127.0.0.1");
+            assertThat(run.plan().get(0)).startsWith("fix the route from the proxy host to 127.0.0.1:" + port);
+            assertThat(run.exit()).isEqualTo(2);
+        } finally {
+            Iptables.delete(rule);
+        }
     }
 }

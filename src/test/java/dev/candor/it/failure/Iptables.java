@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.fail;
  * silently dropped). Each rule matches one TCP port on 127.0.0.1 in OUTPUT, so nothing else is touched.
  * Without root or iptables the test is skipped — except in CI, where it must run and so fails.
  */
-final class Iptables {
+public final class Iptables {
 
     private Iptables() {
     }
@@ -25,7 +25,7 @@ final class Iptables {
      *
      * @param what what the test needs iptables for, for the skip message
      */
-    static void assumeUsable(String what) {
+    public static void assumeUsable(String what) {
         String problem = problem();
         if (problem == null) {
             return;
@@ -44,19 +44,19 @@ final class Iptables {
     }
 
     /** The rule spec for TCP to 127.0.0.1:{@code port} in OUTPUT, followed by {@code target}. */
-    static List<String> loopbackRule(int port, String... target) {
+    public static List<String> loopbackRule(int port, String... target) {
         List<String> spec = new ArrayList<>(List.of("OUTPUT", "-p", "tcp", "-d", "127.0.0.1",
                 "--dport", String.valueOf(port)));
         spec.addAll(List.of(target));
         return spec;
     }
 
-    static void add(List<String> rule) {
+    public static void add(List<String> rule) {
         change("-A", rule);
     }
 
     /** Deletes the rule; fails loudly if it cannot, since a leftover rule would outlive the test. */
-    static void delete(List<String> rule) {
+    public static void delete(List<String> rule) {
         change("-D", rule);
     }
 
