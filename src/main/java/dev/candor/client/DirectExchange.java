@@ -259,13 +259,6 @@ public final class DirectExchange {
             }
         }
 
-        @Override
-        public void onUpstreamReadComplete() {
-        }
-
-        @Override
-        public void onUpstreamWritabilityChanged(boolean writable) {
-        }
 
         @Override
         public void onUpstreamClosed() {

@@ -155,13 +155,6 @@ public final class HealthProbe {
             }
         }
 
-        @Override
-        public void onUpstreamReadComplete() {
-        }
-
-        @Override
-        public void onUpstreamWritabilityChanged(boolean writable) {
-        }
 
         @Override
         public void onUpstreamClosed() {

@@ -11,11 +11,16 @@ public interface UpstreamListener {
     /** A response head, body chunk or last chunk; the listener owns (and must release) it. */
     void onResponseObject(HttpObject message);
 
-    /** One read from the socket was fully decoded: time to flush what was passed on and read again. */
-    void onUpstreamReadComplete();
+    /**
+     * One read from the socket was fully decoded: time to flush what was passed on and read again.
+     * Listeners that relay nothing (probes) need not care.
+     */
+    default void onUpstreamReadComplete() {
+    }
 
-    /** The connection's outbound buffer crossed a watermark. */
-    void onUpstreamWritabilityChanged(boolean writable);
+    /** The connection's outbound buffer crossed a watermark; only listeners that stream a body care. */
+    default void onUpstreamWritabilityChanged(boolean writable) {
+    }
 
     /** The connection closed (FIN, RST or local close) while serving the exchange. */
     void onUpstreamClosed();

@@ -1,16 +1,15 @@
 package dev.candor.admin;
 
+import dev.candor.testing.Cleanup;
 import dev.candor.testing.TestBackend;
 import dev.candor.testing.TestDnsServer;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,28 +17,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdminDnsTest {
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @AutoClose
+    final Cleanup cleanup = new Cleanup();
 
     @Test
     void upstreamsListTheNamesTheyFollowAndAFailureCarriesItsDnsEvidence() {
-        TestDnsServer dns = TestDnsServer.start();
-        open.add(dns);
-        TestBackend backend = TestBackend.answering("ok");
-        open.add(backend);
+        TestDnsServer dns = cleanup.add(TestDnsServer.start());
+        TestBackend backend = cleanup.add(TestBackend.answering("ok"));
         dns.a("app.test", 30, "127.0.0.1");
         String yaml = AdminUnderTest.config("", backend.port())
                 .replace("      - address: 127.0.0.1:" + backend.port(), "      - address: app.test:" + backend.port()
                         + "\n      - address: gone.test:" + backend.port())
                 .replace("workers: 2", "workers: 2\ndns: { resolvers: [\"" + dns.address() + "\"], timeout: 300ms }");
-        AdminUnderTest t = AdminUnderTest.start(dir, yaml);
-        open.add(t);
+        AdminUnderTest t = cleanup.add(AdminUnderTest.start(dir, yaml));
         assertThat(t.request("/ok").statusCode()).isEqualTo(200);
 
         JsonNode app = t.json("/api/upstreams").get("upstreams").get(0);
