@@ -1,10 +1,13 @@
 package dev.candor.config;
 
+import java.util.List;
+import java.util.Objects;
+
 /**
  * The settings a running process cannot take over on reload, because they shape what was built at
  * start-up (bound sockets, event-loop threads, the open access log, the client connection limit, the
- * DNS resolver). The
- * admin token is not among them: a reload rotates it. A
+ * DNS resolver). The admin token and listeners' certificates are not among them: a reload rotates the
+ * token and serves the certificates the new file names to new connections. A
  * reload that changes one is refused as a whole, so the running config never ends up half applied.
  */
 final class ReloadCheck {
@@ -15,7 +18,7 @@ final class ReloadCheck {
     }
 
     static void compare(CandorConfig running, CandorConfig next, Problems problems) {
-        if (!running.listeners().equals(next.listeners())) {
+        if (!sameSockets(running.listeners(), next.listeners())) {
             problems.at("listeners", RESTART);
         }
         // The token may change (rotate it with a reload); the listener itself may not.
@@ -36,5 +39,29 @@ final class ReloadCheck {
         if (running.limits().maxConnections() != next.limits().maxConnections()) {
             problems.at("limits.max_connections", RESTART);
         }
+    }
+
+    /**
+     * Whether the listeners are the same but for their certificates: those a reload takes over (new
+     * paths, or the same paths with renewed contents, as after {@code certbot renew} and a SIGHUP).
+     */
+    static boolean sameSockets(List<ListenerConfig> running, List<ListenerConfig> next) {
+        if (running.size() != next.size()) {
+            return false;
+        }
+        for (int i = 0; i < running.size(); i++) {
+            ListenerConfig a = running.get(i);
+            ListenerConfig b = next.get(i);
+            if (!a.name().equals(b.name()) || !a.address().equals(b.address()) || a.redirectToHttps() != b.redirectToHttps()
+                    || (a.tls() == null) != (b.tls() == null)) {
+                return false;
+            }
+            if (a.tls() != null && (!a.tls().protocols().equals(b.tls().protocols())
+                    || !a.tls().minVersion().equals(b.tls().minVersion())
+                    || !Objects.equals(a.tls().hsts(), b.tls().hsts()))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

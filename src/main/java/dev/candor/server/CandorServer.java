@@ -74,6 +74,8 @@ public final class CandorServer implements AutoCloseable {
     private final Map<Upstream, HealthChecker> health = new HashMap<>();
     private final FileWatcher certificateWatcher;
     private final UpstreamTlsContexts upstreamTls;
+    /** Each listener's TLS termination, or null for a plain one, in listener order. */
+    private final List<TlsTermination> terminations;
     private final DnsResolver resolver;
     private final DnsRefresher dns;
     private final Instant startedAt = Instant.now();
@@ -82,7 +84,9 @@ public final class CandorServer implements AutoCloseable {
     private CandorServer(Transport transport, EventLoopGroup group, AtomicReference<ProxyContext> context,
                          ConnectionPools pools, AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors,
                          HealthProbe probe, RandomGenerator random, DnsResolver resolver, DnsRefresher dns,
-                         FileWatcher certificateWatcher, UpstreamTlsContexts upstreamTls) {
+                         FileWatcher certificateWatcher, UpstreamTlsContexts upstreamTls,
+                         List<TlsTermination> terminations) {
+        this.terminations = terminations;
         this.probe = probe;
         this.random = random;
         this.certificateWatcher = certificateWatcher;
@@ -122,9 +126,11 @@ public final class CandorServer implements AutoCloseable {
         FileWatcher certificateWatcher = config.listeners().stream().anyMatch(l -> l.tls() != null)
                 ? FileWatcher.start("certificates") : null;
         List<Channel> acceptors = new ArrayList<>();
+        List<TlsTermination> terminations = new ArrayList<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
-                DownstreamChannelInitializer initializer = initializer(listener, context::get, tracker, certificateWatcher);
+                DownstreamChannelInitializer initializer = initializer(listener, context::get, tracker, certificateWatcher,
+                        terminations);
                 ServerBootstrap bootstrap = new ServerBootstrap()
                         .group(group)
                         .channel(transport.serverChannel())
@@ -159,7 +165,7 @@ public final class CandorServer implements AutoCloseable {
         DnsRefresher dns = new DnsRefresher(resolver, config.dns(), Clock.systemUTC());
         CandorServer server = new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors,
                 new HealthProbe(transport, Clock.systemUTC(), upstreamTls), random, resolver, dns, certificateWatcher,
-                upstreamTls);
+                upstreamTls, terminations);
         synchronized (server) {
             upstreams.all().forEach(server::startUpstream);
         }
@@ -234,6 +240,13 @@ public final class CandorServer implements AutoCloseable {
         }
         ProxyContext old = context.get();
         upstreamTls.update(next.upstreams().values());
+        // Same listeners (or the reload was refused): only their certificates may differ.
+        for (int i = 0; i < terminations.size(); i++) {
+            if (terminations.get(i) != null) {
+                terminations.get(i).reconfigure(next.listeners().get(i).tls(), certificateWatcher,
+                        CERTIFICATE_CHECK_INTERVAL);
+            }
+        }
         Upstreams upstreams = Upstreams.of(next, old.upstreams(), random, System::nanoTime, Clock.systemUTC());
         List<String> kept = new ArrayList<>();
         List<String> added = new ArrayList<>();
@@ -313,12 +326,15 @@ public final class CandorServer implements AutoCloseable {
 
     /** The pipeline builder of one listener: with its TLS termination (watched for new certificates) or redirect. */
     private static DownstreamChannelInitializer initializer(ListenerConfig listener, Supplier<ProxyContext> contexts,
-                                                            ConnectionTracker tracker, FileWatcher watcher) {
+                                                            ConnectionTracker tracker, FileWatcher watcher,
+                                                            List<TlsTermination> terminations) {
         if (listener.tls() == null) {
+            terminations.add(null);
             return new DownstreamChannelInitializer(contexts, tracker, null, null, listener.redirectToHttps());
         }
         TlsTermination tls = TlsTermination.start(listener.name(), listener.tls(), TlsSupport.provider(), Clock.systemUTC());
         tls.watch(watcher, CERTIFICATE_CHECK_INTERVAL);
+        terminations.add(tls);
         String hsts = listener.tls().hsts() == null ? null : listener.tls().hsts().headerValue();
         return new DownstreamChannelInitializer(contexts, tracker, tls, hsts, 0);
     }

@@ -34,7 +34,7 @@ final class TlsTermination {
     private static final Logger log = LoggerFactory.getLogger("candor.tls");
 
     private final String listener;
-    private final ListenerTlsConfig config;
+    private volatile ListenerTlsConfig config;
     private final SslProvider provider;
     private final Clock clock;
     private volatile Mapping<String, SslContext> contexts;
@@ -99,6 +99,35 @@ final class TlsTermination {
         for (CertifiedKey c : loaded) {
             log.info("listener {}: TLS certificate reloaded for {} (valid until {})", listener,
                     String.join(", ", c.names()), c.notAfter());
+        }
+    }
+
+    /**
+     * Takes the certificates of a reloaded config (already read and checked by the config loader); the
+     * listener's other TLS settings are the same, or the reload was refused. New handshakes get them;
+     * open connections keep theirs. New files are watched from now on.
+     */
+    synchronized void reconfigure(ListenerTlsConfig next, FileWatcher watcher, Duration interval) {
+        if (next.certificates().equals(config.certificates())) {
+            return;
+        }
+        List<CertifiedKey> loaded = next.certificates().stream().map(CertificateConfig::loaded).toList();
+        ListenerTlsConfig previous = config;
+        config = next;
+        try {
+            contexts = build(loaded);
+        } catch (IllegalStateException e) {
+            config = previous;
+            log.warn("listener {}: the reloaded config's certificates are rejected by the TLS library, keeping the"
+                    + " running ones: {}", listener, e.getMessage());
+            return;
+        }
+        for (CertifiedKey c : loaded) {
+            log.info("listener {}: TLS certificate from the reloaded config for {} (valid until {})", listener,
+                    String.join(", ", c.names()), c.notAfter());
+        }
+        if (watcher != null) {
+            watch(watcher, interval);
         }
     }
 
