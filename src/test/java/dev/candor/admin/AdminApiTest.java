@@ -2,10 +2,11 @@ package dev.candor.admin;
 
 import dev.candor.config.AdminConfig;
 import dev.candor.config.HostPort;
+import dev.candor.testing.Cleanup;
 import dev.candor.testing.Ports;
 import dev.candor.testing.ProxyUnderTest;
 import dev.candor.testing.TestBackend;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -27,18 +28,11 @@ import static org.awaitility.Awaitility.await;
 class AdminApiTest {
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @AutoClose
+    final Cleanup cleanup = new Cleanup();
 
     private <T extends AutoCloseable> T keep(T c) {
-        open.add(c);
-        return c;
+        return cleanup.add(c);
     }
 
     @Test

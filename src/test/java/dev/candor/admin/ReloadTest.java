@@ -1,11 +1,12 @@
 package dev.candor.admin;
 
+import dev.candor.testing.Cleanup;
 import dev.candor.testing.Reply;
 import dev.candor.testing.TestBackend;
 import dev.candor.testing.TestDnsServer;
 import io.netty.handler.codec.dns.DnsRecordType;
 import dev.candor.upstream.Upstream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -30,18 +31,11 @@ import static org.awaitility.Awaitility.await;
 class ReloadTest {
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @AutoClose
+    final Cleanup cleanup = new Cleanup();
 
     private <T extends AutoCloseable> T keep(T c) {
-        open.add(c);
-        return c;
+        return cleanup.add(c);
     }
 
     /** Routes /side/ to {@code sideUpstream} (spare or extra), everything else to app; app's response timeout varies. */

@@ -1,5 +1,8 @@
 package dev.candor.it.tls;
 
+import dev.candor.config.CandorConfig;
+import dev.candor.config.ConfigException;
+import dev.candor.config.ConfigLoader;
 import dev.candor.testing.Cleanup;
 import dev.candor.testing.ProxyUnderTest;
 import dev.candor.testing.RawHttp;
@@ -17,11 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -35,16 +40,7 @@ class CertificateReloadTest {
     @AutoClose
     final Cleanup cleanup = new Cleanup();
 
-    private TestPki ca;
-    private TestPki.Issued original;
-    private ProxyUnderTest proxy;
-
-    @BeforeEach
-    void start() {
-        ca = TestPki.newCa(dir, "Reload CA");
-        original = ca.issue("site.test").write("site");
-        TestBackend backend = cleanup.add(TestBackend.answering("ok"));
-        proxy = cleanup.add(ProxyUnderTest.start("""
+    private static final String YAML = """
                 listeners:
                   - address: 127.0.0.1:0
                     tls:
@@ -58,7 +54,20 @@ class CertificateReloadTest {
                   app:
                     endpoints:
                       - address: 127.0.0.1:${BACKEND_PORT}
-                """, Map.of("CERT", original.certFile(), "KEY", original.keyFile(), "BACKEND_PORT", backend.port())));
+                """;
+
+    private TestPki ca;
+    private Map<String, Object> vars;
+    private TestPki.Issued original;
+    private ProxyUnderTest proxy;
+
+    @BeforeEach
+    void start() {
+        ca = TestPki.newCa(dir, "Reload CA");
+        original = ca.issue("site.test").write("site");
+        TestBackend backend = cleanup.add(TestBackend.answering("ok"));
+        vars = new HashMap<>(Map.of("CERT", original.certFile(), "KEY", original.keyFile(), "BACKEND_PORT", backend.port()));
+        proxy = cleanup.add(ProxyUnderTest.start(YAML, vars));
     }
 
     private X509Certificate servedNow() {
@@ -100,5 +109,35 @@ class CertificateReloadTest {
         Files.copy(renewed.keyFile(), original.keyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> servedNow().equals(renewed.certificate()));
+    }
+
+    private CandorConfig reloaded(String yaml) throws ConfigException {
+        Map<String, String> env = new HashMap<>();
+        vars.forEach((k, v) -> env.put(k, String.valueOf(v)));
+        return ConfigLoader.parseForReload(yaml, "test.yaml", null, env::get, proxy.server().config());
+    }
+
+    /**
+     * A config reload takes over the certificates too: renewed files behind the same paths (certbot
+     * renew, then SIGHUP) are accepted, and a config naming other files serves them from the next
+     * handshake. Other listener changes still need a restart.
+     */
+    @Test
+    void aConfigReloadServesTheCertificatesTheNewConfigNames() throws Exception {
+        TestPki.Issued renewed = ca.issue("site.test").write("renewed");
+        renewed.writeTo(original.certFile(), original.keyFile(), TestPki.KeyFormat.TRADITIONAL);
+        proxy.server().reload(reloaded(YAML));
+        assertThat(servedNow()).as("same paths, renewed files: accepted and served").isEqualTo(renewed.certificate());
+
+        TestPki.Issued other = ca.issue("site.test").write("other");
+        vars.put("CERT", other.certFile());
+        vars.put("KEY", other.keyFile());
+        proxy.server().reload(reloaded(YAML));
+        assertThat(servedNow()).as("from the handshake after the reload").isEqualTo(other.certificate());
+
+        ConfigException refused = catchThrowableOfType(ConfigException.class,
+                () -> reloaded(YAML.replace("  - address: 127.0.0.1:0\n", "  - address: 127.0.0.1:0\n    name: renamed\n")));
+        assertThat(refused).isNotNull();
+        assertThat(refused.getMessage()).contains("listeners: cannot change on reload");
     }
 }
