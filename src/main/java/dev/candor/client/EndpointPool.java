@@ -95,7 +95,7 @@ final class EndpointPool {
         if (connectTimeoutMillis == 0) {
             return promise.setFailure(new PoolExhaustedException(endpoint.label(), maxConnections, 0));
         }
-        LoopSlot.Waiter waiter = new LoopSlot.Waiter(promise);
+        LoopSlot.Waiter waiter = new LoopSlot.Waiter(promise, fresh);
         slot.waiters.addLast(waiter);
         slot.waiterCount.incrementAndGet();
         waiter.timer = loop.schedule(() -> {
@@ -104,7 +104,12 @@ final class EndpointPool {
                 promise.tryFailure(new PoolExhaustedException(endpoint.label(), maxConnections, connectTimeoutMillis));
             }
         }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
-        evictIdleOnOtherLoops(loop);
+        // The waiter is published (waiterCount) before looking again: a connection closed or made idle
+        // on another loop between tryReserve() and now saw no waiter, so this side must see its effect.
+        serveWaiters(slot);
+        if (!promise.isDone()) {
+            evictIdleOnOtherLoops(loop);
+        }
         return promise;
     }
 
@@ -188,16 +193,21 @@ final class EndpointPool {
                 return;
             }
         }
-        if (waitersOnOtherLoops(slot)) {
-            // A connection cannot move to another event loop; closing it frees the slot a request
-            // waiting on another loop needs (onClosed wakes it to connect).
-            c.closeByUs();
-            return;
-        }
         c.markIdle();
         c.idle = true;
         slot.idle.addFirst(c);
         slot.idleCount.incrementAndGet();
+        // Published idle (idleCount) before looking for waiters elsewhere: a request that started waiting
+        // on another loop meanwhile either sees this connection (and has it evicted) or is seen here.
+        if (waitersOnOtherLoops(slot)) {
+            // A connection cannot move to another event loop; closing it frees the slot a request
+            // waiting on another loop needs (onClosed wakes it to connect).
+            slot.idle.removeFirst();
+            slot.idleCount.decrementAndGet();
+            c.idle = false;
+            c.closeByUs();
+            return;
+        }
         // Connections always read, so a FIN or RST on an idle one is noticed at once; an exchange only
         // pauses reading while its client cannot keep up.
         channel.config().setAutoRead(true);
@@ -268,8 +278,9 @@ final class EndpointPool {
     }
 
     private void serveWaiters(LoopSlot slot) {
-        while (!slot.waiters.isEmpty()) {
-            UpstreamConnection c = pollIdle(slot);
+        LoopSlot.Waiter first;
+        while ((first = slot.waiters.peekFirst()) != null) {
+            UpstreamConnection c = first.fresh ? null : pollIdle(slot);
             if (c == null && !tryReserve()) {
                 return;
             }

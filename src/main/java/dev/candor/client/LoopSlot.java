@@ -29,10 +29,13 @@ final class LoopSlot {
     /** A request waiting for a connection because the endpoint is at {@code pool.max_connections}. */
     static final class Waiter {
         final Promise<UpstreamConnection> promise;
+        /** A retry after a stale pooled connection: served by a new connection, never an idle one. */
+        final boolean fresh;
         ScheduledFuture<?> timer;
 
-        Waiter(Promise<UpstreamConnection> promise) {
+        Waiter(Promise<UpstreamConnection> promise, boolean fresh) {
             this.promise = promise;
+            this.fresh = fresh;
         }
     }
 }
