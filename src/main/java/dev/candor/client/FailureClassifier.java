@@ -128,7 +128,12 @@ public final class FailureClassifier {
         return n;
     }
 
-    /** The exception as evidence: its message, or its type when it has none. */
+    /**
+     * The exception as evidence: its message, or its type when it has none. An OS error from Netty's
+     * native transport ({@code "finishConnect(..) failed with error(-111): Connection refused: /10.0.0.1:80"})
+     * is worded with the errno's name, which is what operators search for: {@code "ECONNREFUSED on
+     * connect: Connection refused"} (the caller names the endpoint).
+     */
     public static String describe(Throwable cause) {
         if (cause == null) {
             return null;
@@ -141,8 +146,64 @@ public final class FailureClassifier {
             // Netty annotates a message-less exception with the address: "null: /10.0.0.1:80". Name the
             // original exception instead (e.g. NoRouteToHostException for EHOSTUNREACH).
             Throwable original = cause.getCause() != null ? cause.getCause() : cause;
-            return original.getClass().getSimpleName() + message.substring(4);
+            return original.getClass().getSimpleName() + withoutSlash(message.substring(4));
         }
-        return message;
+        return osError(withoutSlash(message));
+    }
+
+    /** Netty's {@code "call(..) failed with error(-N): text[: address]"} as {@code "NAME on call: text"}. */
+    static String osError(String message) {
+        int errno = nettyErrno(message);
+        int call = message.indexOf("(..) failed with error(-");
+        int text = message.indexOf("): ", call + 1);
+        if (errno == 0 || call <= 0 || text < 0) {
+            return message;
+        }
+        String rest = message.substring(text + 3);
+        int address = rest.indexOf(": ");
+        String name = errnoName(errno);
+        return (name == null ? "errno " + errno : name) + " on " + syscall(message.substring(0, call)) + ": "
+                + (address < 0 ? rest : rest.substring(0, address));
+    }
+
+    /** The system call as the man pages name it, rather than Netty's method name. */
+    private static String syscall(String nettyMethod) {
+        String m = nettyMethod.toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("connect")) {
+            return "connect";
+        }
+        if (m.startsWith("read") || m.startsWith("recv")) {
+            return "read";
+        }
+        if (m.startsWith("write") || m.startsWith("send") || m.startsWith("splice")) {
+            return "write";
+        }
+        return nettyMethod;
+    }
+
+    /** Linux's name for the errnos a proxy meets; null for others. */
+    static String errnoName(int errno) {
+        return switch (errno) {
+            case EPERM -> "EPERM";
+            case EACCES -> "EACCES";
+            case 23 -> "ENFILE";
+            case 24 -> "EMFILE";
+            case 32 -> "EPIPE";
+            case 99 -> "EADDRNOTAVAIL";
+            case 101 -> "ENETUNREACH";
+            case 103 -> "ECONNABORTED";
+            case 104 -> "ECONNRESET";
+            case 105 -> "ENOBUFS";
+            case ETIMEDOUT -> "ETIMEDOUT";
+            case ECONNREFUSED -> "ECONNREFUSED";
+            case 112 -> "EHOSTDOWN";
+            case 113 -> "EHOSTUNREACH";
+            default -> null;
+        };
+    }
+
+    /** Netty writes the address an error is about as {@code ": /10.0.0.1:80"}; the slash is noise. */
+    private static String withoutSlash(String message) {
+        return message.replace(": /", ": ");
     }
 }

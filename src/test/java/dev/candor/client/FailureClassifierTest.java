@@ -33,7 +33,7 @@ class FailureClassifierTest {
                 new ConnectTimeoutException("connection timed out after 2000 ms: /10.0.0.11:8080"));
 
         assertThat(cause).isEqualTo(new Cause(Phase.CONNECT, Actor.NETWORK, Signal.NO_ANSWER,
-                "connection timed out after 2000 ms: /10.0.0.11:8080"));
+                "connection timed out after 2000 ms: 10.0.0.11:8080"));
         assertThat(cause.type()).isEqualTo(ErrorType.CONNECTION_TIMEOUT);
     }
 
@@ -44,7 +44,7 @@ class FailureClassifierTest {
         assertThat(cause.phase()).isEqualTo(Phase.CONNECT);
         assertThat(cause.actor()).isEqualTo(Actor.UPSTREAM);
         assertThat(cause.signal()).isEqualTo(Signal.REFUSED);
-        assertThat(cause.error()).isEqualTo("finishConnect(..) failed with error(-111): Connection refused");
+        assertThat(cause.error()).isEqualTo("ECONNREFUSED on connect: Connection refused");
         assertThat(cause.type()).isEqualTo(ErrorType.CONNECTION_REFUSED);
     }
 
@@ -175,5 +175,20 @@ class FailureClassifierTest {
         assertThat(FailureClassifier.describe(new IOException("boom"))).isEqualTo("boom");
         assertThat(FailureClassifier.describe(new IOException())).isEqualTo("IOException");
         assertThat(FailureClassifier.describe(null)).isNull();
+    }
+
+    @Test
+    void anOsErrorFromTheNativeTransportIsWordedWithTheErrnoNameAndTheSystemCall() {
+        assertThat(FailureClassifier.describe(new ConnectException(
+                "finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:8080")))
+                .as("the caller names the endpoint").isEqualTo("ECONNREFUSED on connect: Connection refused");
+        assertThat(FailureClassifier.describe(new IOException("recvAddress(..) failed with error(-104): Connection reset by peer")))
+                .isEqualTo("ECONNRESET on read: Connection reset by peer");
+        assertThat(FailureClassifier.describe(new IOException("writevAddresses(..) failed with error(-32): Broken pipe")))
+                .isEqualTo("EPIPE on write: Broken pipe");
+        assertThat(FailureClassifier.describe(new IOException("accept(..) failed with error(-71): Protocol error")))
+                .as("an errno without a name here keeps its number").isEqualTo("errno 71 on accept: Protocol error");
+        assertThat(FailureClassifier.describe(new ConnectException("Connection refused: /[::1]:8080")))
+                .as("the NIO transport's wording, only the slash goes").isEqualTo("Connection refused: [::1]:8080");
     }
 }
