@@ -147,10 +147,9 @@ final class BackendChecks {
     static Check tls(Probed p) {
         var config = p.upstream().tls();
         DirectExchange.Outcome o = p.direct();
-        String serverName = config.sni() != null ? config.sni() : p.configured().host();
+        String serverName = p.confirmTls().serverName();
         boolean ipName = dev.candor.config.HostPort.isIpLiteral(serverName);
-        String openssl = "openssl s_client -connect " + p.label() + (ipName ? "" : " -servername " + serverName)
-                + (config.ca() == null ? "" : " -CAfile " + config.ca()) + " -alpn http/1.1 </dev/null";
+        String openssl = ConfirmCommand.openssl(p.label(), p.confirmTls());
         Check.Builder b = Check.of(Section.BACKEND, "backend.tls", p.target())
                 .with("sni", ipName ? null : serverName).with("verify", config.verify())
                 .with("ca", config.ca() == null ? null : config.ca().toString());
@@ -202,10 +201,8 @@ final class BackendChecks {
         b.error(h.error());
         String host = check.host() != null ? check.host() : p.configured().toString();
         if (check.mode() == dev.candor.config.HealthCheckConfig.Mode.HTTP) {
-            String connectTo = host.equals(p.label()) ? "" : " --connect-to '" + hostOnly(host) + ":" + portOr(host) + ":"
-                    + p.label() + "'";
-            b.confirm("curl -sv -g -o /dev/null --max-time " + Math.max(1, check.timeout().toSeconds() + 1)
-                    + connectTo + " 'http://" + host + check.path() + "'");
+            b.confirm(ConfirmCommand.curl("-sv -g -o /dev/null --max-time " + Math.max(1, check.timeout().toSeconds() + 1),
+                    "GET", host, check.path(), p.label(), p.confirmTls()));
         }
         return b.advice("the endpoint fails the configured health check (" + h.reason() + "): Candor will mark it"
                         + " unhealthy after " + check.unhealthyThreshold() + " such checks; fix the backend's " + check.path()
@@ -225,7 +222,7 @@ final class BackendChecks {
             return b.error(type).with("detail", o.failure().error())
                     .with("after_ms", Fmt.msValue(o.totalNanos()))
                     .advice(type.nextCheck())
-                    .confirm(ConfirmCommand.forFailure(type, req.method(), host, req.path(), p.label()))
+                    .confirm(ConfirmCommand.forFailure(type, req.method(), host, req.path(), p.label(), p.confirmTls()))
                     .step(Step.restart("the backend at " + p.label() + " fails " + req.method() + " " + req.path()
                             + " directly (" + type.token() + "): " + type.nextCheck()))
                     .fail("direct request failed: " + type.summary());
@@ -235,7 +232,8 @@ final class BackendChecks {
                 .with("keep_alive_header", o.header("Keep-Alive"));
         if (o.status() >= 500) {
             return b.advice("the backend itself answers " + o.status() + " without any proxy in between: look at its logs")
-                    .confirm(ConfirmCommand.forFailure(ErrorType.HTTP_PROTOCOL_ERROR, req.method(), host, req.path(), p.label()))
+                    .confirm(ConfirmCommand.forFailure(ErrorType.HTTP_PROTOCOL_ERROR, req.method(), host, req.path(), p.label(),
+                            p.confirmTls()))
                     .step(Step.restart("the backend at " + p.label() + " answers " + o.status() + " to " + req.path()
                             + " on its own: read its log, fix or restart it"))
                     .fail("the backend answers " + o.status() + " directly");
@@ -243,13 +241,4 @@ final class BackendChecks {
         return b.pass(o.status() + " in " + Fmt.ms(o.headersNanos() - o.connectNanos()) + " (" + o.bodyBytes() + " bytes)");
     }
 
-    private static String hostOnly(String host) {
-        int colon = host.lastIndexOf(':');
-        return colon > 0 && host.indexOf(']') < colon ? host.substring(0, colon) : host;
-    }
-
-    private static String portOr(String host) {
-        int colon = host.lastIndexOf(':');
-        return colon > 0 && host.indexOf(']') < colon ? host.substring(colon + 1) : "80";
-    }
 }

@@ -8,6 +8,7 @@ import dev.candor.config.EndpointConfig;
 import dev.candor.config.HostPort;
 import dev.candor.config.ListenerConfig;
 import dev.candor.config.UpstreamConfig;
+import dev.candor.failure.ConfirmCommand;
 import dev.candor.failure.ErrorType;
 
 import java.time.Duration;
@@ -218,10 +219,9 @@ final class ConfigChecks {
                     .advice("set " + key + " below the backend's keep-alive timeout, e.g. " + Fmt.config(safe)
                             + " (or raise the backend's), so no pooled connection is reused just as the backend closes it")
                     .confirm(advertised > 0
-                            ? "curl -sv -o /dev/null 'http://" + p.label() + p.request().path() + "' 2>&1 | grep -i keep-alive"
-                            : "time (printf 'GET " + p.request().path() + " HTTP/1.1\\r\\nHost: "
-                              + p.request().headers().get(0).getValue() + "\\r\\n\\r\\n'; sleep 600) | nc "
-                              + p.address().getAddress().getHostAddress() + " " + p.address().getPort())
+                            ? ConfirmCommand.curl("-sv -g -o /dev/null", "GET", p.hostHeader(), p.request().path(), p.label(),
+                                    p.confirmTls()) + " 2>&1 | grep -i keep-alive"
+                            : idleWatch(p))
                     .step(Step.of(Step.Rank.POOL, "lower " + key + " from " + Fmt.config(idle) + " to " + Fmt.config(safe)
                             + ": the backend " + how + ", so pooled connections go stale; then flush the pool"
                             + " (POST /api/upstreams/" + u.name() + "/pool/flush)"))
@@ -265,21 +265,18 @@ final class ConfigChecks {
 
     /** curl timing the response header of the same request sent straight to the endpoint. */
     private static String timeToFirstByte(Probed p) {
-        String host = p.request().headers().get(0).getValue();
-        String url = "'http://" + host + p.request().path() + "'";
-        String connectTo = host.equals(p.label()) ? "" : " --connect-to '" + hostOnly(p.request()) + ":"
-                + portOf(host) + ":" + p.label() + "'";
-        return "curl -s -o /dev/null -w '%{time_starttransfer}s\\n'" + connectTo + " " + url;
+        return ConfirmCommand.curl("-s -g -o /dev/null -w '%{time_starttransfer}s\\n'", p.request().method(), p.hostHeader(),
+                p.request().path(), p.label(), p.confirmTls());
     }
 
-    private static String portOf(String host) {
-        int colon = host.lastIndexOf(':');
-        return colon > 0 && host.indexOf(']') < colon ? host.substring(colon + 1) : "80";
-    }
-
-    private static String hostOnly(DirectExchange.Request r) {
-        String host = r.headers().get(0).getValue();
-        int colon = host.lastIndexOf(':');
-        return colon > 0 && host.indexOf(']') < colon ? host.substring(0, colon) : host;
+    /** One request on a connection then left idle, timed until the backend closes it (nc, or openssl for TLS). */
+    private static String idleWatch(Probed p) {
+        String request = "printf 'GET " + p.request().path() + " HTTP/1.1\\r\\nHost: " + p.hostHeader() + "\\r\\n\\r\\n'";
+        String ip = p.address().getAddress().getHostAddress();
+        ConfirmCommand.Tls tls = p.confirmTls();
+        String connect = tls == null ? "nc " + ip + " " + p.address().getPort()
+                : "openssl s_client -quiet -connect " + p.label()
+                  + (HostPort.isIpLiteral(tls.serverName()) ? "" : " -servername " + tls.serverName());
+        return "time (" + request + "; sleep 600) | " + connect;
     }
 }

@@ -3,6 +3,7 @@ package dev.candor.doctor;
 import dev.candor.client.DirectExchange;
 import dev.candor.config.HostPort;
 import dev.candor.config.UpstreamConfig;
+import dev.candor.failure.ConfirmCommand;
 import dev.candor.upstream.Endpoint;
 import dev.candor.upstream.ProbeRecord;
 
@@ -39,6 +40,16 @@ record Probed(UpstreamConfig upstream, int index, HostPort configured, InetSocke
     String configKey() {
         return index >= 0 ? "upstreams." + upstream.name() + ".endpoints[" + index + "]"
                 : "upstreams." + upstream.name() + ".dns.srv";
+    }
+
+    /** How the proxy speaks TLS to this endpoint, so confirm commands do the same; null for plain HTTP. */
+    ConfirmCommand.Tls confirmTls() {
+        return ConfirmCommand.Tls.of(upstream.tls(), configured.host());
+    }
+
+    /** The direct request's {@code Host}. */
+    String hostHeader() {
+        return request.headers().get(0).getValue();
     }
 
     boolean reachable() {

@@ -26,7 +26,16 @@ public final class ConfirmCommand {
      * @param verify whether the certificate is verified at all
      */
     public record Tls(String serverName, String caFile, boolean verify) {
+
+        /** How Candor speaks TLS to an endpoint configured as {@code endpointHost}; null without {@code tls}. */
+        public static Tls of(dev.candor.config.UpstreamTlsConfig tls, String endpointHost) {
+            return tls == null ? null : new Tls(tls.sni() != null ? tls.sni() : endpointHost,
+                    tls.ca() == null ? null : tls.ca().toString(), tls.verify());
+        }
     }
+
+    /** The flags of a request whose answer is shown (headers) and whose body is not. */
+    private static final String VERBOSE = "-sv -g -o /dev/null";
 
     /** The same, for an upstream reached over TLS when {@code tls} is not null. */
     public static String forFailure(ErrorType type, String method, String hostHeader, String uri, String address,
@@ -40,8 +49,7 @@ public final class ConfirmCommand {
             case DNS_ERROR, DNS_TIMEOUT -> "dig " + quote(hostOf(address));
             case TLS_PROTOCOL_ERROR, TLS_CERTIFICATE_ERROR -> openssl(address, tls);
             case CONNECTION_TERMINATED, CONNECTION_READ_TIMEOUT, HTTP_RESPONSE_TIMEOUT, HTTP_RESPONSE_INCOMPLETE,
-                 HTTP_RESPONSE_HEADER_SECTION_SIZE, HTTP_PROTOCOL_ERROR -> tls == null
-                    ? curlThrough(method, hostHeader, uri, address) : curlThroughTls(method, hostHeader, uri, address, tls);
+                 HTTP_RESPONSE_HEADER_SECTION_SIZE, HTTP_PROTOCOL_ERROR -> curl(VERBOSE, method, hostHeader, uri, address, tls);
             case DESTINATION_NOT_FOUND, DESTINATION_UNAVAILABLE, CONNECTION_LIMIT_REACHED, HTTP_REQUEST_ERROR,
                  HTTP_REQUEST_DENIED, PROXY_INTERNAL_ERROR -> null;
         };
@@ -66,18 +74,23 @@ public final class ConfirmCommand {
     }
 
     /**
-     * The request as the client sent it, delivered to the endpoint with curl's --connect-to; {@code -g}
-     * keeps curl from reading {@code []} and {@code {}} in the URL as patterns.
+     * The request sent straight to {@code address} with curl, over TLS the way Candor speaks it when
+     * {@code tls} is not null.
+     *
+     * @param flags curl's options before the request's own (e.g. {@code -s -o /dev/null --max-time 3});
+     *              keep {@code -g} so that {@code []} and {@code {}} in the URL are not read as patterns
      */
-    private static String curlThrough(String method, String hostHeader, String uri, String address) {
-        StringBuilder b = new StringBuilder("curl -sv -g -o /dev/null");
-        if ("HEAD".equals(method)) {
-            b.append(" -I");
-        } else if (method != null && !"GET".equals(method)) {
-            b.append(" -X ").append(quote(method));
-        }
+    public static String curl(String flags, String method, String hostHeader, String uri, String address, Tls tls) {
+        return tls == null ? curlThrough(flags, method, hostHeader, uri, address)
+                : curlThroughTls(flags, method, hostHeader, uri, address, tls);
+    }
+
+    /** The request as the client sent it, delivered to the endpoint with curl's --connect-to. */
+    private static String curlThrough(String flags, String method, String hostHeader, String uri, String address) {
+        StringBuilder b = new StringBuilder("curl ").append(flags);
+        method(b, method);
         String path = uri == null || !uri.startsWith("/") ? "/" : uri;
-        if (hostHeader == null) {
+        if (hostHeader == null || hostHeader.equals(address)) {
             return b.append(' ').append(quote("http://" + address + path)).toString();
         }
         String host = hostOf(hostHeader);
@@ -86,8 +99,16 @@ public final class ConfirmCommand {
         return b.append(' ').append(quote("http://" + hostHeader + path)).toString();
     }
 
+    private static void method(StringBuilder b, String method) {
+        if ("HEAD".equals(method)) {
+            b.append(" -I");
+        } else if (method != null && !"GET".equals(method)) {
+            b.append(" -X ").append(quote(method));
+        }
+    }
+
     /** A handshake like Candor's: the same SNI name, the same trust, failing on what Candor refuses. */
-    private static String openssl(String address, Tls tls) {
+    public static String openssl(String address, Tls tls) {
         StringBuilder b = new StringBuilder("openssl s_client -connect ").append(quote(address));
         if (tls != null && tls.serverName() != null && !isIpLiteral(tls.serverName())) {
             b.append(" -servername ").append(quote(tls.serverName()));
@@ -108,13 +129,10 @@ public final class ConfirmCommand {
      * The request over TLS: the URL names the server name Candor uses (so curl sends the same SNI and
      * checks the same name), {@code --connect-to} sends it to the endpoint, {@code Host} is the client's.
      */
-    private static String curlThroughTls(String method, String hostHeader, String uri, String address, Tls tls) {
-        StringBuilder b = new StringBuilder("curl -sv -g -o /dev/null");
-        if ("HEAD".equals(method)) {
-            b.append(" -I");
-        } else if (method != null && !"GET".equals(method)) {
-            b.append(" -X ").append(quote(method));
-        }
+    private static String curlThroughTls(String flags, String method, String hostHeader, String uri, String address,
+                                         Tls tls) {
+        StringBuilder b = new StringBuilder("curl ").append(flags);
+        method(b, method);
         if (!tls.verify()) {
             b.append(" -k");
         } else if (tls.caFile() != null) {

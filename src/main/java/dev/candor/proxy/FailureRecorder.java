@@ -147,12 +147,10 @@ final class FailureRecorder {
 
     /** How the last attempt's upstream speaks TLS, for the confirm command; null for plain HTTP. */
     private static ConfirmCommand.Tls confirmTls(Facts f, Attempt last) {
-        if (f.upstream() == null || last == null || f.upstream().config().tls() == null) {
+        if (f.upstream() == null || last == null) {
             return null;
         }
-        var tls = f.upstream().config().tls();
-        return new ConfirmCommand.Tls(tls.sni() != null ? tls.sni() : last.endpoint.address().host(),
-                tls.ca() == null ? null : tls.ca().toString(), tls.verify());
+        return ConfirmCommand.Tls.of(f.upstream().config().tls(), last.endpoint.address().host());
     }
 
     private static void logLine(Facts f, ErrorType error, FailureReport report) {

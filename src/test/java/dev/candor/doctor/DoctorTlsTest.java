@@ -58,10 +58,31 @@ class DoctorTlsTest {
             JsonNode tls = run.check("backend.tls", "127.0.0.1:" + backend.port());
             assertThat(status(tls)).isEqualTo("FAIL");
             assertThat(error(tls)).isEqualTo("tls_certificate_error");
-            assertThat(tls.get("confirm").asString()).isEqualTo("openssl s_client -connect 127.0.0.1:" + backend.port()
-                    + " -servername api.internal -CAfile " + ca.caFile() + " -alpn http/1.1 </dev/null");
+            assertThat(tls.get("confirm").asString()).isEqualTo("openssl s_client -connect '127.0.0.1:" + backend.port()
+                    + "' -servername 'api.internal' -CAfile '" + ca.caFile() + "' -verify_return_error"
+                    + " -verify_hostname 'api.internal' </dev/null");
             assertThat(run.checks("backend.response")).isEmpty();
             assertThat(run.plan().get(0)).startsWith("fix TLS to 127.0.0.1:" + backend.port() + " (tls_certificate_error)");
+            assertThat(run.exit()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void commandsThatConfirmABackendFailureOnATlsUpstreamSpeakTlsAsTheProxyDoes() throws Exception {
+        TestPki ca = TestPki.newCa(dir, "Doctor CA");
+        TestPki.Issued cert = ca.issue("api.internal").write("api");
+        try (TestBackend backend = TestBackend.startTls(
+                SslContextBuilder.forServer(cert.keys().getPrivate(), cert.certificate()).build(),
+                (request, reply) -> reply.send(500, "broken"))) {
+            DoctorRun run = DoctorRun.run(dir, config(backend.port(), "tls: { ca: " + ca.caFile() + ", sni: api.internal }"),
+                    "--json");
+
+            assertThat(status(run.check("backend.tls", "127.0.0.1:" + backend.port()))).isEqualTo("PASS");
+            JsonNode response = run.check("backend.response", "127.0.0.1:" + backend.port());
+            assertThat(status(response)).isEqualTo("FAIL");
+            assertThat(response.get("confirm").asString()).isEqualTo("curl -sv -g -o /dev/null --cacert '" + ca.caFile()
+                    + "' --connect-to 'api.internal:443:127.0.0.1:" + backend.port() + "' -H 'Host: 127.0.0.1:"
+                    + backend.port() + "' 'https://api.internal/'");
             assertThat(run.exit()).isEqualTo(2);
         }
     }

@@ -84,6 +84,15 @@ final class CandorProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits for {@code condition}; when it does not come, fails with the process's output. */
+    void until(String what, Duration within, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            org.awaitility.Awaitility.await(what).atMost(within).pollInterval(Duration.ofMillis(50)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
+        }
+    }
+
     /** Waits until a TCP connect to {@code port} succeeds; fails at once, with the output, if the process dies. */
     void awaitAccepting(int port, Duration within) {
         try {

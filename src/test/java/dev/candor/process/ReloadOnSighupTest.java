@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** {@code candor run}: SIGHUP reloads the config file, like {@code POST /api/reload}; the dashboard URL is printed. */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -49,7 +48,7 @@ class ReloadOnSighupTest {
         Path config = CandorYaml.proxy(port, first.port()).admin("127.0.0.1:" + adminPort, "t0ken").writeTo(dir);
         candor = CandorProcess.start(dir, "run", "-c", config.toString());
         candor.awaitAccepting(port, Duration.ofSeconds(30));
-        await().atMost(Duration.ofSeconds(10)).until(() -> candor.stderr().contains(
+        candor.until("the admin URL printed", Duration.ofSeconds(10), () -> candor.stderr().contains(
                 "admin API and dashboard on http://127.0.0.1:" + adminPort + "/"));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         assertThat(get(http, port).body()).isEqualTo("first");
@@ -57,8 +56,8 @@ class ReloadOnSighupTest {
         Files.writeString(config, CandorYaml.proxy(port, second.port()).admin("127.0.0.1:" + adminPort, "t0ken").text());
         candor.signal("HUP");
 
-        await("requests go to the second backend").atMost(Duration.ofSeconds(10))
-                .until(() -> get(http, port).body().equals("second"));
+        candor.until("requests go to the second backend", Duration.ofSeconds(10),
+                () -> get(http, port).body().equals("second"));
         HttpResponse<String> status = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + adminPort + "/api/status"))
                 .header("Authorization", "Bearer t0ken").build(), HttpResponse.BodyHandlers.ofString());
@@ -66,8 +65,8 @@ class ReloadOnSighupTest {
 
         Files.writeString(config, "routes: [\n");
         candor.signal("HUP");
-        await("the refusal is logged").atMost(Duration.ofSeconds(10))
-                .until(() -> candor.stderr().contains("reload (SIGHUP) refused, running config kept"));
+        candor.until("the refusal is logged", Duration.ofSeconds(10),
+                () -> candor.stderr().contains("reload (SIGHUP) refused, running config kept"));
         assertThat(candor.isAlive()).isTrue();
         assertThat(get(http, port).body()).isEqualTo("second");
     }
