@@ -5,7 +5,10 @@ import dev.candor.admin.ConfigWatcher;
 import dev.candor.admin.Reloader;
 import dev.candor.config.AdminConfig;
 import dev.candor.server.CandorServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,6 +19,7 @@ import java.time.Duration;
  * admin listener (API, metrics, dashboard) when the config enables it.
  */
 final class LiveControl implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LiveControl.class);
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
 
     private final Reloader reloader;
@@ -41,7 +45,14 @@ final class LiveControl implements AutoCloseable {
         ConfigWatcher watcher = watch && file != null ? ConfigWatcher.start(reloader, WATCH_INTERVAL) : null;
         if (file != null) {
             // Signal handlers run on a thread of their own, so the reload (a file read) blocks nothing else.
-            Signal.handle(new Signal("HUP"), s -> reloader.reload("SIGHUP"));
+            SignalHandler before = Signal.handle(new Signal("HUP"), s -> reloader.reload("SIGHUP"));
+            if (before == SignalHandler.SIG_IGN) {
+                // The JVM keeps a SIGHUP that was ignored when it started ignored (nohup does that), and
+                // takes no handler for it: kill -HUP would do nothing, silently.
+                log.warn("SIGHUP is ignored in this process (started under nohup, or by a parent that ignores it),"
+                        + " so kill -HUP will not reload {}: use POST /api/reload{}, or start candor without nohup"
+                        + " (a service manager, or setsid)", file, watch ? "" : " or candor run --watch");
+            }
         }
         return new LiveControl(reloader, admin, watcher);
     }

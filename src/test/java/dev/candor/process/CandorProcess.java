@@ -35,7 +35,13 @@ final class CandorProcess implements AutoCloseable {
 
     /** Starts {@code java -Xmx64m -cp <test classpath> dev.candor.cli.Main args...}; output goes under {@code dir}. */
     static CandorProcess start(Path dir, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaBin(), HEAP, "-XX:+ExitOnOutOfMemoryError"));
+        return startUnder(List.of(), dir, args);
+    }
+
+    /** The same, run by {@code launcher} (e.g. {@code nohup}), which then executes the JVM. */
+    static CandorProcess startUnder(List<String> launcher, Path dir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(javaBin(), HEAP, "-XX:+ExitOnOutOfMemoryError"));
         if (Runtime.version().feature() >= 24) {
             // what the pom's jdk25 profile gives the test JVM, so Netty behaves the same in the child
             command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"));
@@ -121,7 +127,9 @@ final class CandorProcess implements AutoCloseable {
     /** Command, state and the captured output, for assertion messages. */
     String diagnostics() {
         String state = process.isAlive() ? "running" : "exited " + process.exitValue();
-        return "command: " + String.join(" ", command.subList(0, 3)) + " ... " + command.subList(command.indexOf("dev.candor.cli.Main"), command.size())
+        int main = command.indexOf("dev.candor.cli.Main");
+        return "command: " + String.join(" ", command.subList(0, command.indexOf(HEAP) + 2)) + " ... "
+                + command.subList(main, command.size())
                 + "\nstate: " + state
                 + "\n--- stdout (last 4000 chars) ---\n" + tail(stdout())
                 + "\n--- stderr (last 8000 chars) ---\n" + tail(stderr(), 8000);
