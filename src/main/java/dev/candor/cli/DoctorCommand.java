@@ -128,8 +128,8 @@ final class DoctorCommand implements Callable<Integer> {
         }
         try {
             URI u = new URI(text);
-            if (!"http".equals(u.getScheme()) || u.getHost() == null) {
-                throw new IllegalArgumentException("'" + text + "' is not an http:// URL with a host");
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new IllegalArgumentException("'" + text + "' is not an http:// or https:// URL with a host");
             }
             return u;
         } catch (URISyntaxException e) {

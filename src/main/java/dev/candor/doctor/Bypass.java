@@ -36,6 +36,8 @@ final class Bypass {
     private static final long RESPONSE_MILLIS = 15_000;
 
     private final DirectExchange exchange;
+    /** How to reach Candor over TLS for an https URL; null for http. */
+    private final ProxySide tlsToProxy;
     private final EventLoop loop;
     private final CandorConfig config;
     private final Targets targets;
@@ -43,9 +45,10 @@ final class Bypass {
     private final ExecutorService workers;
     private final Clock clock;
 
-    Bypass(DirectExchange exchange, EventLoop loop, CandorConfig config, Targets targets, URI url, ExecutorService workers,
-           Clock clock) {
+    Bypass(DirectExchange exchange, ProxySide tlsToProxy, EventLoop loop, CandorConfig config, Targets targets, URI url,
+           ExecutorService workers, Clock clock) {
         this.exchange = exchange;
+        this.tlsToProxy = tlsToProxy;
         this.clock = clock;
         this.loop = loop;
         this.config = config;
@@ -68,9 +71,8 @@ final class Bypass {
     List<Check> run() {
         List<Check> out = new ArrayList<>();
         DirectExchange.Request request = Targets.request(url.getRawAuthority(), Targets.pathOf(url));
-        int port = url.getPort() > 0 ? url.getPort() : 80;
-        CompletableFuture<Side> proxy = ask("proxy " + url.getHost() + ":" + port, null,
-                new InetSocketAddress(url.getHost(), port), null, request);
+        CompletableFuture<Side> proxy = ask("proxy " + url.getHost() + ":" + portOf(), null,
+                new InetSocketAddress(url.getHost(), portOf()), null, request);
         List<CompletableFuture<Side>> routedAsks = new ArrayList<>();
         UpstreamConfig routed = targets.route() == null ? null : targets.upstreams().get(0);
         if (routed != null) {
@@ -100,13 +102,16 @@ final class Bypass {
         return out;
     }
 
-    /** Asks the proxy ({@code upstream} null, plain HTTP) or an endpoint of {@code upstream} (its TLS if any). */
+    /** Asks the proxy ({@code upstream} null; TLS for an https URL) or an endpoint of {@code upstream} (its TLS if any). */
     private CompletableFuture<Side> ask(String label, UpstreamConfig upstream, InetSocketAddress address,
                                         HostPort configured, DirectExchange.Request r) {
         return CompletableFuture.supplyAsync(() -> {
             DirectExchange.Limits limits = new DirectExchange.Limits(CONNECT_MILLIS, RESPONSE_MILLIS, 0);
-            var f = upstream == null ? exchange.send(loop, address, r, limits)
-                    : exchange.send(loop, upstream.name(), Doctor.endpoint(upstream, configured, address, clock), r, limits);
+            var f = upstream != null
+                    ? exchange.send(loop, upstream.name(), Doctor.endpoint(upstream, configured, address, clock), r, limits)
+                    : tlsToProxy == null ? exchange.send(loop, address, r, limits)
+                    : tlsToProxy.exchange().send(loop, tlsToProxy.asUpstream().name(), tlsToProxy.endpoint(address, clock),
+                            r, limits);
             f.awaitUninterruptibly(CONNECT_MILLIS + RESPONSE_MILLIS + 5_000);
             return new Side(label, upstream == null ? null : upstream.name(), f.getNow());
         }, workers);
@@ -128,12 +133,22 @@ final class Bypass {
         DirectExchange.Outcome o = s.outcome();
         Check.Builder b = evidence(Check.of(Section.BYPASS, "bypass.proxy", url.toString()), o)
                 .with("proxy_status", o.header("Proxy-Status")).with("request_id", o.header("X-Request-Id"));
-        ErrorType type = proxyError(o);
-        b.error(type);
+        if (tlsToProxy != null) {
+            b.with("tls_trust", tlsToProxy.trust());
+            if (o.tls() != null) {
+                b.with("tls_protocol", o.tls().protocol()).with("certificate", o.tls().peerSubject());
+            }
+        }
+        // No answer from Candor at all (a refused connect, a failed handshake), or the error Candor reported.
+        b.error(o.failure() != null ? o.failure().type() : proxyError(o));
         if (s.good()) {
             return b.pass("through the proxy: " + summary(o));
         }
-        return b.advice(o.failure() != null ? "Candor does not answer at " + url.getHost() + ":" + portOf()
+        boolean tls = o.failure() != null && o.failure().phase() == dev.candor.failure.Phase.TLS;
+        return b.advice(tls ? "Candor's listener at " + url.getHost() + ":" + portOf() + " fails the TLS handshake for "
+                        + url.getHost() + ": " + o.failure().error() + "; check listeners[].tls.certificates (the names"
+                        + " they hold) against the name clients use"
+                        : o.failure() != null ? "Candor does not answer at " + url.getHost() + ":" + portOf()
                         + ": is it running, and is this its listener?" : "see the verdict below")
                 .confirm("curl -sv -o /dev/null '" + url + "'")
                 .fail("through the proxy: " + summary(o));
@@ -216,7 +231,7 @@ final class Bypass {
     }
 
     private int portOf() {
-        return url.getPort() > 0 ? url.getPort() : 80;
+        return url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
     }
 
     private static Check.Builder evidence(Check.Builder b, DirectExchange.Outcome o) {

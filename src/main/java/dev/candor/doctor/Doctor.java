@@ -80,8 +80,8 @@ public final class Doctor {
             checks.addAll(LogChecks.of(options, admin));
             checks.addAll(BalancerChecks.of(targets, admin));
             if (options.url() != null) {
-                checks.addAll(new Bypass(new DirectExchange(transport, tls), group.next(), config, targets, options.url(),
-                        workers, clock).run());
+                checks.addAll(new Bypass(new DirectExchange(transport, tls), ProxySide.of(config, options.url(), transport, clock),
+                        group.next(), config, targets, options.url(), workers, clock).run());
             }
             List<String> flush = targets.upstreams().stream().map(UpstreamConfig::name).toList();
             return new Report(subject(), checks, Plan.of(checks, flush), System.nanoTime() - start);

@@ -87,6 +87,56 @@ class DoctorTlsTest {
         }
     }
 
+    /** A proxy with a TLS listener on a fixed port (the doctor matches --url to the listener by port) for localhost. */
+    private static String tlsListenerConfig(int port, TestPki.Issued cert, int backendPort) {
+        return """
+                listeners:
+                  - address: 127.0.0.1:%d
+                    tls:
+                      certificates:
+                        - { cert: %s, key: %s }
+                routes:
+                  - name: all
+                    upstream: app
+                upstreams:
+                  app:
+                    endpoints:
+                      - address: 127.0.0.1:%d
+                    pool: { idle_timeout: 300ms }
+                """.formatted(port, cert.certFile(), cert.keyFile(), backendPort);
+    }
+
+    @Test
+    void anHttpsUrlReachesCandorThroughTlsCheckedAgainstTheListenersOwnCertificate() throws Exception {
+        TestPki ca = TestPki.newCa(dir, "Listener CA");
+        TestPki.Issued cert = ca.issue("localhost").write("localhost");
+        try (TestBackend backend = TestBackend.answering("items")) {
+            String yaml = tlsListenerConfig(dev.candor.testing.Ports.freePort(), cert, backend.port());
+            try (dev.candor.testing.ProxyUnderTest proxy = dev.candor.testing.ProxyUnderTest.start(yaml, java.util.Map.of())) {
+                String url = "https://localhost:" + proxy.address().getPort() + "/v1/items";
+                DoctorRun run = DoctorRun.run(dir, yaml, "--json", "--url", url);
+
+                JsonNode through = run.check("bypass.proxy", url);
+                assertThat(status(through)).isEqualTo("PASS");
+                assertThat(through.get("evidence").get("status").asInt()).isEqualTo(200);
+                assertThat(through.get("evidence").get("tls_trust").asString()).isEqualTo("listener");
+                assertThat(through.get("evidence").get("tls_protocol").asString()).startsWith("TLSv1.");
+                assertThat(through.get("evidence").get("certificate").asString()).contains("CN=localhost");
+                assertThat(status(run.check("bypass.verdict", url))).isEqualTo("PASS");
+
+                // The same listener asked for a name its certificate does not hold.
+                String byIp = "https://127.0.0.1:" + proxy.address().getPort() + "/v1/items";
+                DoctorRun wrongName = DoctorRun.run(dir, yaml, "--json", "--url", byIp);
+                JsonNode failed = wrongName.check("bypass.proxy", byIp);
+                assertThat(status(failed)).isEqualTo("FAIL");
+                assertThat(error(failed)).isEqualTo("tls_certificate_error");
+                assertThat(failed.get("evidence").get("detail").asString()).contains("127.0.0.1").contains("localhost");
+                assertThat(failed.get("advice").asString()).startsWith("Candor's listener at 127.0.0.1:"
+                        + proxy.address().getPort() + " fails the TLS handshake for 127.0.0.1");
+            }
+        }
+    }
+
     @Test
     void plainHttpOnATlsUpstreamIsATlsProtocolError() {
         try (TestBackend plain = TestBackend.answering("plain")) {
