@@ -28,7 +28,6 @@ import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
 import io.netty.resolver.dns.NoopDnsCache;
 import io.netty.resolver.dns.NoopDnsCnameCache;
 import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
-import io.netty.resolver.DefaultHostsFileEntriesResolver;
 import io.netty.resolver.ResolvedAddressTypes;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -55,12 +54,13 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Looks up endpoint names without blocking: Netty's DNS resolver on one event loop, {@code /etc/hosts}
- * first, then the configured name servers (or those of {@code /etc/resolv.conf}). No cache of its own:
+ * first (read again when it changes), then the configured name servers (or those of {@code /etc/resolv.conf}). No cache of its own:
  * the caller asks again when an answer's TTL runs out. A failed lookup becomes a {@link DnsFailure} with
  * the response code and the name server that gave it, learned by watching each query.
  */
 public final class DnsResolver implements AutoCloseable {
-    private static final DefaultHostsFileEntriesResolver HOSTS = new DefaultHostsFileEntriesResolver();
+    /** One for the process: read again when the file changes. */
+    private static final HostsFile HOSTS = HostsFile.system();
     /** The hosts file has no TTLs; its answers are as long-lived as DNS allows (capped by dns.refresh). */
     private static final long HOSTS_TTL_SECONDS = 86_400;
     private final DnsNameResolver resolver;
