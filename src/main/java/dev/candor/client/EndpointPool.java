@@ -107,7 +107,7 @@ final class EndpointPool {
         // The waiter is published (waiterCount) before looking again: a connection closed or made idle
         // on another loop between tryReserve() and now saw no waiter, so this side must see its effect.
         serveWaiters(slot);
-        if (!promise.isDone()) {
+        if (slot.waiters.peekLast() == waiter) { // still waiting (served, it would have left the deque)
             evictIdleOnOtherLoops(loop);
         }
         return promise;
