@@ -1,5 +1,6 @@
 package dev.candor.admin;
 
+import dev.candor.client.FailureClassifier;
 import dev.candor.config.AdminConfig;
 import dev.candor.server.CandorServer;
 import io.netty.bootstrap.ServerBootstrap;
@@ -95,7 +96,8 @@ public final class AdminServer implements AutoCloseable {
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             work.shutdownNow();
-            throw new IOException("admin listener cannot bind " + config.address() + ": " + e.getMessage(), e);
+            throw new IOException("admin listener cannot bind " + config.address() + ": "
+                    + FailureClassifier.bindFailure(e, config.address().toString()), e);
         }
         group.next().scheduleAtFixedRate(() -> activity.tick(System.currentTimeMillis(), System.nanoTime()),
                 TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);

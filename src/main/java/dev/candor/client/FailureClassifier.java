@@ -23,6 +23,7 @@ public final class FailureClassifier {
     private static final int ETIMEDOUT = 110;
     private static final int EACCES = 13;
     private static final int EPERM = 1;
+    private static final int EADDRINUSE = 98;
 
     private FailureClassifier() {
     }
@@ -151,6 +152,19 @@ public final class FailureClassifier {
         return osError(withoutSlash(message));
     }
 
+    /**
+     * Why a listening socket could not be opened on {@code address} ({@code host:port}), and for a port
+     * already taken, how to see who holds it.
+     */
+    public static String bindFailure(Throwable cause, String address) {
+        String why = describe(cause);
+        if (nettyErrno(cause.getMessage()) == EADDRINUSE || cause instanceof java.net.BindException) {
+            String port = address.substring(address.lastIndexOf(':') + 1);
+            return why + " (another process listens there: ss -ltnp 'sport = :" + port + "')";
+        }
+        return why;
+    }
+
     /** Netty's {@code "call(..) failed with error(-N): text[: address]"} as {@code "NAME on call: text"}. */
     static String osError(String message) {
         int errno = nettyErrno(message);
@@ -189,6 +203,7 @@ public final class FailureClassifier {
             case 23 -> "ENFILE";
             case 24 -> "EMFILE";
             case 32 -> "EPIPE";
+            case EADDRINUSE -> "EADDRINUSE";
             case 99 -> "EADDRNOTAVAIL";
             case 101 -> "ENETUNREACH";
             case 103 -> "ECONNABORTED";

@@ -3,6 +3,7 @@ package dev.candor.server;
 import dev.candor.client.ConnectionPools;
 import dev.candor.client.DnsRefresher;
 import dev.candor.client.DnsResolver;
+import dev.candor.client.FailureClassifier;
 import dev.candor.config.DnsConfig;
 import dev.candor.client.HealthProbe;
 import dev.candor.health.HealthChecker;
@@ -144,7 +145,7 @@ public final class CandorServer implements AutoCloseable {
                     ch = bootstrap.bind(address).sync().channel();
                 } catch (Exception e) {
                     throw new IOException("listener '" + listener.name() + "' cannot bind " + listener.address()
-                            + ": " + e.getMessage(), e);
+                            + ": " + FailureClassifier.bindFailure(e, listener.address().toString()), e);
                 }
                 acceptors.add(ch);
                 log.info("listener {} on {} ({}{})", listener.name(), ch.localAddress(), transport.name(),
