@@ -15,6 +15,14 @@ public final class KeepAliveParity {
     private static final Logger log = LoggerFactory.getLogger("candor.pool");
     private static final long MIN_MARGIN = 50_000_000L;
     private static final long MAX_MARGIN = 1_000_000_000L;
+    /**
+     * Idle closes sooner than this teach nothing. A backend that restarts, or closes connections for its
+     * own reasons, closes pooled connections that were idle for only milliseconds; learning that as its
+     * keep-alive timeout would retire every pooled connection at once, that is, end connection reuse
+     * with the endpoint for good. Keep-alive timeouts this short are rare, and the first line of defence
+     * (a pool that reads on idle connections) still catches them.
+     */
+    static final long MIN_LEARNED_IDLE_CLOSE = 250_000_000L;
 
     private final String endpoint;
     private final long configuredNanos;
@@ -65,7 +73,7 @@ public final class KeepAliveParity {
 
     /** The endpoint closed a connection that had been idle in the pool this long. */
     void observeIdleClose(long idleNanos) {
-        if (idleNanos > 0) {
+        if (idleNanos >= MIN_LEARNED_IDLE_CLOSE) {
             learn(idleNanos, "closed an idle pooled connection after " + seconds(idleNanos));
         }
     }
