@@ -40,8 +40,8 @@ final class DoctorCommand implements Callable<Integer> {
             + " (bearer token: CANDOR_ADMIN_TOKEN, else the config's admin.token)")
     String admin;
 
-    @Option(names = "--url", paramLabel = "URL", description = "a URL served by the proxy: probe only its upstream, and"
-            + " compare the answer through the proxy with each endpoint's")
+    @Option(names = "--url", paramLabel = "URL", description = "an http:// or https:// URL served by the proxy:"
+            + " probe only its upstream, and compare the answer through the proxy with each endpoint's")
     String url;
 
     @Option(names = "--access-log", paramLabel = "FILE", description = "Candor's JSON access log: failures grouped by error type, endpoint and minute")
