@@ -214,7 +214,7 @@ final class BackendChecks {
     static Check response(Probed p) {
         DirectExchange.Outcome o = p.direct();
         DirectExchange.Request req = p.request();
-        String host = req.headers().get(0).getValue();
+        String host = p.hostHeader();
         Check.Builder b = Check.of(Section.BACKEND, "backend.response", p.target())
                 .with("request", req.method() + " " + req.path()).with("host", host);
         if (o.failure() != null) {

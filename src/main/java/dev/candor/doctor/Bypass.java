@@ -36,8 +36,8 @@ final class Bypass {
     private static final long RESPONSE_MILLIS = 15_000;
 
     private final DirectExchange exchange;
-    /** How to reach Candor over TLS for an https URL; null for http. */
-    private final ProxySide tlsToProxy;
+    /** How to reach Candor itself: plain HTTP, or TLS for an https URL. */
+    private final ProxySide proxySide;
     private final EventLoop loop;
     private final CandorConfig config;
     private final Targets targets;
@@ -45,10 +45,10 @@ final class Bypass {
     private final ExecutorService workers;
     private final Clock clock;
 
-    Bypass(DirectExchange exchange, ProxySide tlsToProxy, EventLoop loop, CandorConfig config, Targets targets, URI url,
+    Bypass(DirectExchange exchange, ProxySide proxySide, EventLoop loop, CandorConfig config, Targets targets, URI url,
            ExecutorService workers, Clock clock) {
         this.exchange = exchange;
-        this.tlsToProxy = tlsToProxy;
+        this.proxySide = proxySide;
         this.clock = clock;
         this.loop = loop;
         this.config = config;
@@ -107,11 +107,8 @@ final class Bypass {
                                         HostPort configured, DirectExchange.Request r) {
         return CompletableFuture.supplyAsync(() -> {
             DirectExchange.Limits limits = new DirectExchange.Limits(CONNECT_MILLIS, RESPONSE_MILLIS, 0);
-            var f = upstream != null
-                    ? exchange.send(loop, upstream.name(), Doctor.endpoint(upstream, configured, address, clock), r, limits)
-                    : tlsToProxy == null ? exchange.send(loop, address, r, limits)
-                    : tlsToProxy.exchange().send(loop, tlsToProxy.asUpstream().name(), tlsToProxy.endpoint(address, clock),
-                            r, limits);
+            var f = upstream == null ? proxySide.send(loop, address, r, limits)
+                    : exchange.send(loop, upstream.name(), Doctor.endpoint(upstream, configured, address, clock), r, limits);
             f.awaitUninterruptibly(CONNECT_MILLIS + RESPONSE_MILLIS + 5_000);
             return new Side(label, upstream == null ? null : upstream.name(), f.getNow());
         }, workers);
@@ -133,8 +130,8 @@ final class Bypass {
         DirectExchange.Outcome o = s.outcome();
         Check.Builder b = evidence(Check.of(Section.BYPASS, "bypass.proxy", url.toString()), o)
                 .with("proxy_status", o.header("Proxy-Status")).with("request_id", o.header("X-Request-Id"));
-        if (tlsToProxy != null) {
-            b.with("tls_trust", tlsToProxy.trust());
+        if (proxySide.trust() != null) {
+            b.with("tls_trust", proxySide.trust());
             if (o.tls() != null) {
                 b.with("tls_protocol", o.tls().protocol()).with("certificate", o.tls().peerSubject());
             }

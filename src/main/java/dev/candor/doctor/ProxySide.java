@@ -17,6 +17,8 @@ import dev.candor.config.UpstreamConfig;
 import dev.candor.config.UpstreamDnsConfig;
 import dev.candor.config.UpstreamTlsConfig;
 import dev.candor.upstream.Endpoint;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,19 +28,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How the doctor reaches Candor itself for an {@code https://} {@code --url}: through the proxy's own TLS
- * client, as if Candor were an upstream, with SNI and name check for the URL's host. The certificates of
- * the config's TLS listener on the URL's port are what is trusted (the question is whether Candor serves
- * what it is configured to serve, for that name); with no such listener, the JVM's trust store.
- *
- * @param trust {@code "listener"} or {@code "system"}, for the evidence
+ * How the doctor reaches Candor itself for {@code --url}: plain HTTP, or for an {@code https://} URL the
+ * proxy's own TLS client, as if Candor were an upstream, with SNI and name check for the URL's host. The
+ * certificates of the config's TLS listener on the URL's port are what is trusted (the question is
+ * whether Candor serves what it is configured to serve, for that name); with no such listener, the JVM's
+ * trust store.
  */
-record ProxySide(DirectExchange exchange, UpstreamConfig asUpstream, String trust) {
+final class ProxySide {
+    private final DirectExchange exchange;
+    /** Candor as a TLS upstream of one endpoint, the URL's host; null for plain HTTP. */
+    private final UpstreamConfig asUpstream;
+    private final String trust;
+    private final Clock clock;
 
-    /** For an https URL; null for http. */
+    private ProxySide(DirectExchange exchange, UpstreamConfig asUpstream, String trust, Clock clock) {
+        this.exchange = exchange;
+        this.asUpstream = asUpstream;
+        this.trust = trust;
+        this.clock = clock;
+    }
+
     static ProxySide of(CandorConfig config, URI url, Transport transport, Clock clock) {
         if (!"https".equals(url.getScheme())) {
-            return null;
+            return new ProxySide(new DirectExchange(transport), null, null, clock);
         }
         int port = url.getPort() > 0 ? url.getPort() : 443;
         List<X509Certificate> served = new ArrayList<>();
@@ -56,11 +68,21 @@ record ProxySide(DirectExchange exchange, UpstreamConfig asUpstream, String trus
                 BalancerConfig.ROUND_ROBIN, TimeoutsConfig.DEFAULTS, PoolConfig.DEFAULTS, null, OutlierConfig.DEFAULTS,
                 RetryConfig.DEFAULTS, UpstreamConfig.AllUnhealthy.FAIL, UpstreamDnsConfig.DEFAULTS, tls);
         return new ProxySide(new DirectExchange(transport, UpstreamTlsContexts.of(List.of(candor), clock)), candor,
-                served.isEmpty() ? "system" : "listener");
+                served.isEmpty() ? "system" : "listener", clock);
     }
 
-    /** The endpoint the exchange is addressed to: the URL's host (SNI, name check) at {@code address}. */
-    Endpoint endpoint(InetSocketAddress address, Clock clock) {
-        return Doctor.endpoint(asUpstream, asUpstream.endpoints().get(0).address(), address, clock);
+    /** Sends the request to Candor at {@code address}; the future always succeeds with the outcome. */
+    Future<DirectExchange.Outcome> send(EventLoop loop, InetSocketAddress address, DirectExchange.Request request,
+                                        DirectExchange.Limits limits) {
+        if (asUpstream == null) {
+            return exchange.send(loop, address, request, limits);
+        }
+        Endpoint endpoint = Doctor.endpoint(asUpstream, asUpstream.endpoints().get(0).address(), address, clock);
+        return exchange.send(loop, asUpstream.name(), endpoint, request, limits);
+    }
+
+    /** What an https request trusts, {@code listener} or {@code system}; null for plain HTTP. */
+    String trust() {
+        return trust;
     }
 }

@@ -41,24 +41,8 @@ class DoctorWithAdminTest {
         try (TestBackend a = TestBackend.answering("a");
              TestBackend b = TestBackend.answering("b");
              TestBackend sick = TestBackend.start((r, reply) -> reply.send(r.uri().equals("/healthz") ? 503 : 200, "sick"))) {
-            String yaml = """
-                    listeners:
-                      - address: 127.0.0.1:0
-                    admin:
-                      address: 127.0.0.1:0
-                    routes:
-                      - name: all
-                        upstream: app
-                    upstreams:
-                      app:
-                        endpoints:
-                          - address: 127.0.0.1:%d
-                          - address: 127.0.0.1:%d
-                          - address: 127.0.0.1:%d
-                        timeouts: { connect: 300ms, response: 2s }
-                        pool: { idle_timeout: 300ms }
-                        health_check: { path: /healthz, interval: 300ms, timeout: 250ms, unhealthy_threshold: 2 }
-                    """.formatted(a.port(), b.port(), sick.port());
+            String yaml = runningConfig("health_check: { path: /healthz, interval: 300ms, timeout: 250ms, unhealthy_threshold: 2 }",
+                    a.port(), b.port(), sick.port());
             Path file = Files.writeString(dir.resolve("running.yaml"), yaml);
             CandorConfig config = ConfigLoader.load(file);
             try (CandorServer server = CandorServer.start(config, new RecordingAccessLog());
@@ -103,24 +87,8 @@ class DoctorWithAdminTest {
         try (TestBackend a = TestBackend.answering("a");
              TestBackend b = TestBackend.answering("b")) {
             int gone = dev.candor.testing.Ports.refusing();
-            String yaml = """
-                    listeners:
-                      - address: 127.0.0.1:0
-                    admin:
-                      address: 127.0.0.1:0
-                    routes:
-                      - name: all
-                        upstream: app
-                    upstreams:
-                      app:
-                        endpoints:
-                          - address: 127.0.0.1:%d
-                          - address: 127.0.0.1:%d
-                          - address: 127.0.0.1:%d
-                        timeouts: { connect: 300ms, response: 2s }
-                        pool: { idle_timeout: 300ms }
-                        outlier_detection: { consecutive_failures: 2, base_ejection: 1m, max_ejected_percent: 50 }
-                    """.formatted(a.port(), b.port(), gone);
+            String yaml = runningConfig("outlier_detection: { consecutive_failures: 2, base_ejection: 1m, max_ejected_percent: 50 }",
+                    a.port(), b.port(), gone);
             Path file = Files.writeString(dir.resolve("running.yaml"), yaml);
             CandorConfig config = ConfigLoader.load(file);
             try (CandorServer server = CandorServer.start(config, new RecordingAccessLog());
@@ -150,5 +118,27 @@ class DoctorWithAdminTest {
                 assertThat(run.exit()).isEqualTo(2);
             }
         }
+    }
+
+    /** A running proxy with an admin listener in front of three endpoints, with {@code detection} added to the upstream. */
+    private static String runningConfig(String detection, int first, int second, int third) {
+        return """
+                listeners:
+                  - address: 127.0.0.1:0
+                admin:
+                  address: 127.0.0.1:0
+                routes:
+                  - name: all
+                    upstream: app
+                upstreams:
+                  app:
+                    endpoints:
+                      - address: 127.0.0.1:%d
+                      - address: 127.0.0.1:%d
+                      - address: 127.0.0.1:%d
+                    timeouts: { connect: 300ms, response: 2s }
+                    pool: { idle_timeout: 300ms }
+                    %s
+                """.formatted(first, second, third, detection);
     }
 }
