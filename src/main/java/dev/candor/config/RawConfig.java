@@ -132,6 +132,7 @@ final class RawConfig {
         public String connect;
         public String response;
         public String idle;
+        public String tunnelIdle;
     }
 
     static final class Pool {

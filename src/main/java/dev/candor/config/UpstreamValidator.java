@@ -160,7 +160,8 @@ final class UpstreamValidator {
         return new TimeoutsConfig(
                 values.duration(ConfigPath.child(path, "connect"), raw.connect, d.connect()),
                 values.duration(ConfigPath.child(path, "response"), raw.response, d.response()),
-                values.duration(ConfigPath.child(path, "idle"), raw.idle, d.idle()));
+                values.duration(ConfigPath.child(path, "idle"), raw.idle, d.idle()),
+                values.duration(ConfigPath.child(path, "tunnel_idle"), raw.tunnelIdle, d.tunnelIdle()));
     }
 
     private PoolConfig pool(String path, RawConfig.Pool raw) {

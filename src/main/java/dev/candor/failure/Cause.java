@@ -44,6 +44,7 @@ public record Cause(Phase phase, Actor actor, Signal signal, String error) {
             };
             case MALFORMED, TLS_RECORD, HTTP2_PREFACE -> ErrorType.HTTP_PROTOCOL_ERROR;
             case HEADER_TOO_LARGE -> ErrorType.HTTP_RESPONSE_HEADER_SECTION_SIZE;
+            case UPGRADE_FAILED -> ErrorType.HTTP_UPGRADE_FAILED;
             case CLIENT_FAULT -> ErrorType.HTTP_REQUEST_ERROR;
             case DENIED -> ErrorType.HTTP_REQUEST_DENIED;
             case DEFECT -> ErrorType.PROXY_INTERNAL_ERROR;

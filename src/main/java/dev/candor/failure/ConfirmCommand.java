@@ -37,6 +37,13 @@ public final class ConfirmCommand {
     /** The flags of a request whose answer is shown (headers) and whose body is not. */
     private static final String VERBOSE = "-sv -g -o /dev/null";
 
+    /**
+     * The flags of a WebSocket opening handshake (RFC 6455 §4.1; the key is the RFC's sample nonce): the
+     * answer's status and headers are shown, and curl waits at most 5 s for the frames that may follow.
+     */
+    public static final String WEBSOCKET_UPGRADE = "-si -g -N --max-time 5 -H 'Connection: Upgrade' -H 'Upgrade: websocket'"
+            + " -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='";
+
     /** The same, for an upstream reached over TLS when {@code tls} is not null. */
     public static String forFailure(ErrorType type, String method, String hostHeader, String uri, String address,
                                     Tls tls) {
@@ -50,6 +57,7 @@ public final class ConfirmCommand {
             case TLS_PROTOCOL_ERROR, TLS_CERTIFICATE_ERROR -> openssl(address, tls);
             case CONNECTION_TERMINATED, CONNECTION_READ_TIMEOUT, HTTP_RESPONSE_TIMEOUT, HTTP_RESPONSE_INCOMPLETE,
                  HTTP_RESPONSE_HEADER_SECTION_SIZE, HTTP_PROTOCOL_ERROR -> curl(VERBOSE, method, hostHeader, uri, address, tls);
+            case HTTP_UPGRADE_FAILED -> curl(WEBSOCKET_UPGRADE, method, hostHeader, uri, address, tls);
             case DESTINATION_NOT_FOUND, DESTINATION_UNAVAILABLE, CONNECTION_LIMIT_REACHED, HTTP_REQUEST_ERROR,
                  HTTP_REQUEST_DENIED, PROXY_INTERNAL_ERROR -> null;
         };

@@ -34,6 +34,8 @@ public enum Signal {
     TLS_RECORD,
     /** The upstream answered with the HTTP/2 connection preface: it speaks only h2. */
     HTTP2_PREFACE,
+    /** The upstream switched to another protocol than the one asked for, or the switch cannot be carried. */
+    UPGRADE_FAILED,
     /** The upstream's response header section is larger than Candor accepts. */
     HEADER_TOO_LARGE,
     /** The client's request was malformed, too large or too slow. */

@@ -1,5 +1,7 @@
 package dev.candor.observe;
 
+import dev.candor.observe.AccessLogEntry.TunnelClose;
+
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -58,6 +60,20 @@ public final class AccessLogFormat {
         appendNullableDecimal(out.append(",\"tls_ms\":"), e.tlsMs());
         appendNullableDecimal(out.append(",\"ttfb_ms\":"), e.ttfbMs());
         JsonText.appendString(out.append(",\"cache\":"), e.cache());
+        if (e.close() != null) {
+            // Only a tunnel's line has these (SPEC section 8): other lines keep the section 4 shape.
+            out.append(",\"bytes_received\":").append(e.bytesReceived() == null ? 0L : e.bytesReceived());
+            TunnelClose c = e.close();
+            JsonText.appendString(out.append(",\"close\":{\"by\":"), c.by());
+            out.append(",\"code\":");
+            if (c.code() == null) {
+                out.append("null");
+            } else {
+                out.append(c.code().intValue());
+            }
+            JsonText.appendString(out.append(",\"reason\":"), c.reason());
+            out.append('}');
+        }
         out.append('}');
     }
 
@@ -108,7 +124,9 @@ public final class AccessLogFormat {
                 in.optionalDecimal("connect_ms"),
                 in.optionalDecimal("ttfb_ms"),
                 in.string("cache"),
-                in.optionalDecimal("tls_ms"));
+                in.optionalDecimal("tls_ms"),
+                in.optionalLong("bytes_received"),
+                in.tunnelClose("close"));
     }
 
     /** Typed field access with messages that name the field, so a bad line is easy to find. */
@@ -154,6 +172,27 @@ public final class AccessLogFormat {
                 throw wrongType(field, "an int");
             }
             return value.intValue();
+        }
+
+        Long optionalLong(String field) {
+            JsonNode value = node.get(field);
+            return value == null || value.isNull() ? null : requiredLong(field);
+        }
+
+        TunnelClose tunnelClose(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isObject()) {
+                throw wrongType(field, "an object");
+            }
+            LineReader close = new LineReader(value);
+            String by = close.string("by");
+            if (by == null) {
+                throw missing(field + ".by");
+            }
+            return new TunnelClose(by, close.optionalInt("code"), close.string("reason"));
         }
 
         long requiredLong(String field) {

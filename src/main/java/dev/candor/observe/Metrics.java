@@ -4,6 +4,7 @@ import dev.candor.failure.ErrorType;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -33,6 +34,10 @@ public final class Metrics {
     private final Histogram upstreamDuration;
     private final Counter retries;
     private final Counter reloads;
+    private final Gauge tunnelsOpen;
+    private final CounterDataPoint tunnelBytesToClient;
+    private final CounterDataPoint tunnelBytesToUpstream;
+    private final LongAdder openTunnels = new LongAdder();
 
     private final ConcurrentHashMap<String, RouteSeries> routes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, EndpointSeries>> endpoints =
@@ -70,6 +75,14 @@ public final class Metrics {
         reloads = Counter.builder().name("candor_config_reloads_total")
                 .help("Config reloads, by result (success or failure)")
                 .labelNames("result").register(registry);
+        tunnelsOpen = Gauge.builder().name("candor_tunnels_open")
+                .help("Connections that switched protocols (WebSocket) and are tunnelled right now")
+                .register(registry);
+        Counter tunnelBytes = Counter.builder().name("candor_tunnel_bytes_total")
+                .help("Bytes relayed through tunnels, by direction (to_client or to_upstream)")
+                .labelNames("direction").register(registry);
+        tunnelBytesToClient = tunnelBytes.labelValues("to_client");
+        tunnelBytesToUpstream = tunnelBytes.labelValues("to_upstream");
         reloads.initLabelValues("success");
         reloads.initLabelValues("failure");
         for (int i = 0; i < errorCounts.length; i++) {
@@ -131,6 +144,17 @@ public final class Metrics {
         }
     }
 
+    /** A tunnel opened (+1) or ended (-1). */
+    public void tunnels(int delta) {
+        openTunnels.add(delta);
+        tunnelsOpen.inc(delta);
+    }
+
+    /** Bytes relayed through a tunnel, {@code toClient} or to the upstream. */
+    public void tunnelBytes(boolean toClient, long bytes) {
+        (toClient ? tunnelBytesToClient : tunnelBytesToUpstream).inc(bytes);
+    }
+
     /** A config reload was tried. */
     public void reload(boolean success) {
         reloads.labelValues(success ? "success" : "failure").inc();
@@ -141,6 +165,11 @@ public final class Metrics {
     /** Requests answered since start. */
     public long requestCount() {
         return requestCount.sum();
+    }
+
+    /** Tunnels open right now. */
+    public long openTunnels() {
+        return openTunnels.sum();
     }
 
     /** Candor errors of that type since start. */

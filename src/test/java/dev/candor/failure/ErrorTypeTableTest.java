@@ -41,6 +41,7 @@ class ErrorTypeTableTest {
             // a response was already under way, or retrying cannot help (no route, client fault, defect)
             entry("connection_read_timeout", new Row(504, Retry.NEVER)),
             entry("http_response_incomplete", new Row(502, Retry.NEVER)),
+            entry("http_upgrade_failed", new Row(502, Retry.NEVER)),
             entry("destination_not_found", new Row(404, Retry.NEVER)),
             entry("http_request_error", new Row(400, Retry.NEVER)),
             entry("http_request_denied", new Row(403, Retry.NEVER)),
