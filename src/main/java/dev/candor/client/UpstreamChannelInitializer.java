@@ -29,6 +29,9 @@ final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel>
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
 
+    static final String SNIFFER = "sniffer";
+    static final String HTTP = "http";
+
     private final HttpDecoderConfig decoderConfig = new HttpDecoderConfig()
             .setMaxInitialLineLength(8192)
             .setMaxHeaderSize(UpstreamLimits.MAX_RESPONSE_HEADER_SIZE)
@@ -44,8 +47,8 @@ final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel>
                     .addLast("tls", tls.newHandler(ch, endpoint, handshakeTimeoutMillis));
         }
         ch.pipeline()
-                .addLast("sniffer", new ProtocolSniffer())
-                .addLast("http", new HttpClientCodec(decoderConfig.clone(), false, false))
+                .addLast(SNIFFER, new ProtocolSniffer())
+                .addLast(HTTP, new HttpClientCodec(decoderConfig.clone(), false, false))
                 .addLast("upstream", new UpstreamHandler());
     }
 }

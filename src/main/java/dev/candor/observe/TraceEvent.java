@@ -20,5 +20,9 @@ public enum TraceEvent {
     RETRY,
     LOCAL_REPLY,
     RESPONSE_CUT,
-    CLIENT_CLOSED
+    CLIENT_CLOSED,
+    /** A 101 turned both connections into a byte tunnel. */
+    TUNNEL_OPENED,
+    /** The tunnel ended; the note says who closed it. */
+    TUNNEL_CLOSED
 }

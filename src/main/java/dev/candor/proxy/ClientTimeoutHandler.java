@@ -75,11 +75,21 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelCheck();
+        ctx.fireChannelInactive();
+    }
+
+    /** Leaves when the connection switches protocols: a tunnel keeps its own idle clock. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelCheck();
+    }
+
+    private void cancelCheck() {
         if (check != null) {
             check.cancel(false);
             check = null;
         }
-        ctx.fireChannelInactive();
     }
 
     void requestHeadReceived() {

@@ -30,63 +30,57 @@ import java.util.Set;
 final class FailureRecorder {
     private static final Logger log = LoggerFactory.getLogger("candor.failures");
 
-    /** What the exchange knows when it ends. */
-    record Facts(Instant time, Trace trace, String requestId, String clientIp, String method, String hostHeader,
-                 String uri, boolean http10, int status, long bytesSent, Route route, Upstream upstream,
-                 List<Attempt> attempts, int transparentRetries, Integer upstreamStatus, Cause failure,
-                 String detail, String limit) {
-    }
-
     private FailureRecorder() {
     }
 
-    static void record(ProxyContext context, Facts f) {
-        Attempt last = f.attempts().isEmpty() ? null : f.attempts().get(f.attempts().size() - 1);
-        ErrorType error = f.failure() == null ? null : f.failure().type();
+    static void record(ProxyContext context, ExchangeLog f) {
+        Attempt last = f.lastAttempt();
+        ErrorType error = f.failure == null ? null : f.failure.type();
         List<DnsEvidence> dns = error == null ? List.of() : dnsEvidence(f);
-        String detail = withNote(f.detail(), dns);
-        double durationMs = f.trace().elapsedNanos() / 1e6;
+        String detail = withNote(f.detail, dns);
+        double durationMs = f.trace.elapsedNanos() / 1e6;
         // Metrics first: whoever sees the access-log line can rely on the metrics including the request.
         recordMetrics(context.metrics(), f, error, last);
         context.accessLog().log(new AccessLogEntry(
-                f.time(), f.requestId(), f.clientIp(), f.method(), f.hostHeader(), f.uri(),
-                f.http10() ? "HTTP/1.0" : "HTTP/1.1", f.status(), f.bytesSent(), durationMs,
-                f.route() == null ? null : f.route().name(),
-                f.upstream() == null ? null : f.upstream().name(),
+                f.time, f.requestId, f.clientIp, f.method, f.host, f.uri,
+                f.protocol, f.status, f.bytesSent, durationMs,
+                f.route == null ? null : f.route.name(),
+                f.upstream == null ? null : f.upstream.name(),
                 last == null ? null : last.endpoint.label(),
-                f.attempts().size(), f.upstreamStatus(),
+                f.attempts.size(), f.upstreamStatus,
                 error == null ? null : error.token(), detail,
                 last == null ? null : last.connectMillis(),
                 last == null || last.firstByteNanos < 0 ? null : last.firstByteNanos / 1e6,
                 null,
-                last == null ? null : last.tlsMillis()));
+                last == null ? null : last.tlsMillis(),
+                f.bytesReceived, f.close));
         if (error == null) {
             return;
         }
-        List<AttemptReport> attempts = new ArrayList<>(f.attempts().size());
-        for (Attempt a : f.attempts()) {
+        List<AttemptReport> attempts = new ArrayList<>(f.attempts.size());
+        for (Attempt a : f.attempts) {
             attempts.add(a.report());
         }
         String address = last == null ? null : last.address != null ? last.address : last.endpoint.label();
-        FailureReport report = new FailureReport(f.requestId(), f.time(), f.status(), error, f.failure(),
-                f.method(), f.hostHeader(), f.uri(),
-                f.route() == null ? null : f.route().name(),
-                f.upstream() == null ? null : f.upstream().name(),
+        FailureReport report = new FailureReport(f.requestId, f.time, f.status, error, f.failure,
+                f.method, f.host, f.uri,
+                f.route == null ? null : f.route.name(),
+                f.upstream == null ? null : f.upstream.name(),
                 last == null ? null : last.endpoint.label(),
-                detail, f.limit(),
+                detail, f.limit,
                 confirm(f, error, address, last),
-                attempts, f.trace().toString(), dns);
+                attempts, f.trace.toString(), dns);
         context.failures().add(report);
         logLine(f, error, report);
     }
 
-    private static void recordMetrics(Metrics metrics, Facts f, ErrorType error, Attempt last) {
-        metrics.request(f.route() == null ? null : f.route().name(), f.status(), f.trace().elapsedNanos());
+    private static void recordMetrics(Metrics metrics, ExchangeLog f, ErrorType error, Attempt last) {
+        metrics.request(f.route == null ? null : f.route.name(), f.status, f.trace.elapsedNanos());
         if (error != null) {
-            metrics.error(error, f.upstream() == null ? null : f.upstream().name(),
+            metrics.error(error, f.upstream == null ? null : f.upstream.name(),
                     last == null ? null : last.endpoint.label());
         }
-        List<Attempt> attempts = f.attempts();
+        List<Attempt> attempts = f.attempts;
         for (int i = 0; i < attempts.size(); i++) {
             Attempt a = attempts.get(i);
             long duration = a.endedNanos >= 0 ? a.endedNanos - a.startedNanos : -1;
@@ -97,35 +91,35 @@ final class FailureRecorder {
     }
 
     /** A command to see the failure first-hand: for a DNS failure, the lookup that failed. */
-    private static String confirm(Facts f, ErrorType error, String address, Attempt last) {
-        if ((error == ErrorType.DNS_ERROR || error == ErrorType.DNS_TIMEOUT) && f.attempts().isEmpty()
-                && f.upstream() != null) {
-            for (DnsSource s : f.upstream().dnsSources()) {
+    private static String confirm(ExchangeLog f, ErrorType error, String address, Attempt last) {
+        if ((error == ErrorType.DNS_ERROR || error == ErrorType.DNS_TIMEOUT) && f.attempts.isEmpty()
+                && f.upstream != null) {
+            for (DnsSource s : f.upstream.dnsSources()) {
                 if (s.failure() != null) {
                     return ConfirmCommand.dig(s.name(), s.failure().resolver(), s.kind() == DnsSource.Kind.SRV);
                 }
             }
         }
-        return ConfirmCommand.forFailure(error, f.method(), f.hostHeader(), f.uri(), address, confirmTls(f, last));
+        return ConfirmCommand.forFailure(error, f.method, f.host, f.uri, address, confirmTls(f, last));
     }
 
     /**
      * The DNS evidence of a failure: for each name behind the endpoints tried, where the address came
      * from; when nothing was tried because names did not resolve, those names' lookups.
      */
-    static List<DnsEvidence> dnsEvidence(Facts f) {
-        Upstream upstream = f.upstream();
+    static List<DnsEvidence> dnsEvidence(ExchangeLog f) {
+        Upstream upstream = f.upstream;
         if (upstream == null || upstream.dnsSources().isEmpty()) {
             return List.of();
         }
         List<DnsEvidence> out = new ArrayList<>();
         Set<DnsSource> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Attempt a : f.attempts()) {
+        for (Attempt a : f.attempts) {
             if (a.endpoint.source() != null && seen.add(a.endpoint.source())) {
-                out.add(DnsProvenance.of(upstream, a.endpoint, f.time()));
+                out.add(DnsProvenance.of(upstream, a.endpoint, f.time));
             }
         }
-        if (f.attempts().isEmpty()) {
+        if (f.attempts.isEmpty()) {
             for (DnsSource s : upstream.dnsSources()) {
                 if (s.failure() != null || s.targets().isEmpty()) {
                     out.add(DnsProvenance.ofLookup(s));
@@ -146,26 +140,26 @@ final class FailureRecorder {
     }
 
     /** How the last attempt's upstream speaks TLS, for the confirm command; null for plain HTTP. */
-    private static ConfirmCommand.Tls confirmTls(Facts f, Attempt last) {
-        if (f.upstream() == null || last == null) {
+    private static ConfirmCommand.Tls confirmTls(ExchangeLog f, Attempt last) {
+        if (f.upstream == null || last == null) {
             return null;
         }
-        return ConfirmCommand.Tls.of(f.upstream().config().tls(), last.endpoint.address().host());
+        return ConfirmCommand.Tls.of(f.upstream.config().tls(), last.endpoint.address().host());
     }
 
-    private static void logLine(Facts f, ErrorType error, FailureReport report) {
+    private static void logLine(ExchangeLog f, ErrorType error, FailureReport report) {
         // Client faults are routine on the internet; they stay out of the warnings.
-        boolean clientFault = f.failure().signal() == Signal.CLIENT_FAULT;
+        boolean clientFault = f.failure.signal() == Signal.CLIENT_FAULT;
         if (clientFault ? !log.isDebugEnabled() : !log.isWarnEnabled()) {
             return;
         }
-        String line = f.status() + " " + error.token() + " " + f.method() + " "
-                + (f.hostHeader() == null ? "" : f.hostHeader()) + f.uri()
+        String line = f.status + " " + error.token() + " " + f.method + " "
+                + (f.host == null ? "" : f.host) + f.uri
                 + (report.upstream() == null ? "" : " -> " + report.upstream() + "/" + report.endpoint())
                 + ": " + report.detail()
-                + (f.limit() == null ? "" : " [" + f.limit() + "]")
-                + " request_id=" + f.requestId() + " attempts=" + f.attempts().size()
-                + (f.transparentRetries() > 0 ? " stale_retries=" + f.transparentRetries() : "");
+                + (f.limit == null ? "" : " [" + f.limit + "]")
+                + " request_id=" + f.requestId + " attempts=" + f.attempts.size()
+                + (f.transparentRetries > 0 ? " stale_retries=" + f.transparentRetries : "");
         if (clientFault) {
             log.debug(line);
         } else {

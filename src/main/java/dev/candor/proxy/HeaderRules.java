@@ -64,7 +64,17 @@ final class HeaderRules {
     /** Rewrites a client's request header section for the upstream. */
     static void forwardRequest(HttpHeaders headers, String clientIp, String proto, String hostHeader,
                                String requestId, boolean chunkedBody) {
+        forwardRequest(headers, clientIp, proto, hostHeader, requestId, chunkedBody, null);
+    }
+
+    /**
+     * The same for a request that asks to switch protocols: {@code upgrade} is the {@code Upgrade} value
+     * Candor carries (RFC 9110 §7.8), kept with {@code Connection: upgrade} although both are hop-by-hop.
+     */
+    static void forwardRequest(HttpHeaders headers, String clientIp, String proto, String hostHeader,
+                               String requestId, boolean chunkedBody, String upgrade) {
         stripHopByHop(headers);
+        keepUpgrade(headers, upgrade);
         // Candor answers 100-continue itself once the upstream connection is ready (see Exchange).
         headers.remove(HttpHeaderNames.EXPECT);
         headers.set(X_FORWARDED_FOR, append(headers, X_FORWARDED_FOR, clientIp));
@@ -83,10 +93,23 @@ final class HeaderRules {
 
     /** Rewrites an upstream's response header section for the client (framing is set by the caller). */
     static void forwardResponse(HttpHeaders headers, String requestId) {
+        forwardResponse(headers, requestId, null);
+    }
+
+    /** The same for a {@code 101} that switches to {@code upgrade}, whose upgrade headers are kept. */
+    static void forwardResponse(HttpHeaders headers, String requestId, String upgrade) {
         stripHopByHop(headers);
+        keepUpgrade(headers, upgrade);
         headers.remove(HttpHeaderNames.SERVER);
         headers.remove(X_POWERED_BY);
         headers.set(X_REQUEST_ID, requestId);
+    }
+
+    private static void keepUpgrade(HttpHeaders headers, String upgrade) {
+        if (upgrade != null) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, upgrade);
+        }
     }
 
     /** Joins every existing line of a list-valued field and appends one more member. */

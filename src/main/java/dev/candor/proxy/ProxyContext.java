@@ -7,6 +7,7 @@ import dev.candor.config.LimitsConfig;
 import dev.candor.observe.AccessLog;
 import dev.candor.observe.Metrics;
 import dev.candor.observe.RecentFailures;
+import dev.candor.observe.Ticker;
 import dev.candor.upstream.Upstreams;
 
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,11 +25,12 @@ public final class ProxyContext {
     private final CandorConfig config;
     private final Router router;
     private final Upstreams upstreams;
+    private final FilterChain filters;
     private final Shared shared;
 
     /** What outlives a reload. */
     private record Shared(ConnectionPools pools, AccessLog accessLog, RecentFailures failures, Metrics metrics,
-                          LongAdder staleRetries, AtomicBoolean draining) {
+                          LongAdder staleRetries, AtomicBoolean draining, Ticker ticker) {
     }
 
     public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
@@ -40,12 +42,13 @@ public final class ProxyContext {
                         RecentFailures failures, Metrics metrics) {
         this(config, upstreams, new Shared(requireNonNull(pools, "pools"), requireNonNull(accessLog, "accessLog"),
                 requireNonNull(failures, "failures"), requireNonNull(metrics, "metrics"), new LongAdder(),
-                new AtomicBoolean()));
+                new AtomicBoolean(), Ticker.SYSTEM));
     }
 
     private ProxyContext(CandorConfig config, Upstreams upstreams, Shared shared) {
         this.config = requireNonNull(config, "config");
         this.router = new Router(config.routes());
+        this.filters = FilterChain.DEFAULT;
         this.upstreams = requireNonNull(upstreams, "upstreams");
         this.shared = shared;
     }
@@ -70,6 +73,23 @@ public final class ProxyContext {
             }
         }
         return min;
+    }
+
+    /** The same context read with another clock: for tests of timing logic. */
+    public ProxyContext withTicker(Ticker ticker) {
+        Shared s = shared;
+        return new ProxyContext(config, upstreams, new Shared(s.pools, s.accessLog, s.failures, s.metrics,
+                s.staleRetries, s.draining, requireNonNull(ticker, "ticker")));
+    }
+
+    /** Where exchanges read the time. */
+    Ticker ticker() {
+        return shared.ticker;
+    }
+
+    /** The filters every exchange of this snapshot passes through, between routing and forwarding. */
+    FilterChain filters() {
+        return filters;
     }
 
     public CandorConfig config() {

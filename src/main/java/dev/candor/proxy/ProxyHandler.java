@@ -17,14 +17,13 @@ import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The last handler of a client connection, after the HTTP codec: turns each request into an
- * {@link Exchange}, one at a time (pipelined requests wait their turn, in order), and keeps the
+ * The last handler of an HTTP/1.1 client connection, after the HTTP codec: the connection's lifetime.
+ * It turns each request into an {@link Exchange} whose {@link Downstream} is this connection
+ * ({@link Http1Downstream}), one at a time (pipelined requests wait their turn, in order), and keeps the
  * connection alive between them.
  *
  * <p>Reading: the connection reads on its own ({@code AUTO_READ}) as long as every message it decodes
@@ -42,6 +41,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private final ClientTimeoutHandler timeouts;
     private final String scheme;
     private ChannelHandlerContext ctx;
+    private Http1Downstream downstream;
     private Exchange exchange;
     private boolean discardingBody;
     private String clientIp;
@@ -60,11 +60,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         this.scheme = secure ? "https" : "http";
     }
 
-    /** {@code http} or {@code https}: what the client used, for {@code X-Forwarded-Proto}. */
-    String scheme() {
-        return scheme;
-    }
-
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -75,6 +70,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         SocketAddress remote = ctx.channel().remoteAddress();
         clientIp = remote instanceof InetSocketAddress isa && isa.getAddress() != null
                 ? isa.getAddress().getHostAddress() : String.valueOf(remote);
+        downstream = new Http1Downstream(this, ctx, scheme, clientIp);
         ctx.fireChannelActive();
     }
 
@@ -133,7 +129,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 rejectUnparsed(r.status(), r.reason());
                 return;
             }
-            exchange = new Exchange(this, ctx, contexts.get(), request, clientIp);
+            ProxyContext context = contexts.get();
+            downstream.begin(request, context.limits());
+            exchange = new Exchange(downstream, context, request);
             exchange.start();
         } else if (msg instanceof HttpContent content) {
             if (exchange != null) {
@@ -159,11 +157,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The exchange finished and its response is flushed. */
-    void exchangeDone(Exchange done, boolean keepAlive) {
+    void exchangeDone(boolean keepAlive, boolean requestComplete) {
         exchange = null;
-        if (!keepAlive || contexts.get().isDraining() || !ctx.channel().isActive()) {
+        if (!keepAlive || isDraining() || !ctx.channel().isActive()) {
             ctx.close();
-        } else if (done.isRequestComplete()) {
+        } else if (requestComplete) {
             awaitNextRequest();
         } else {
             // Answered before its (empty) body end was read: consume that, then serve the next request.
@@ -173,8 +171,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The exchange ended by cutting the connection. */
-    void exchangeAborted(Exchange aborted) {
+    void exchangeAborted() {
         exchange = null;
+    }
+
+    boolean isDraining() {
+        return contexts.get().isDraining();
     }
 
     private void awaitNextRequest() {
@@ -198,14 +200,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void replyAndClose(HttpResponseStatus status, String reason) {
         ProxyContext context = contexts.get();
-        Trace trace = Trace.start();
-        String requestId = RequestIds.generate();
+        ExchangeLog log = new ExchangeLog(context.ticker().now(), new Trace(context.ticker()::nanoTime), clientIp)
+                .request(RequestIds.generate(), null, null, false);
         Cause cause = new Cause(Phase.CLIENT_REQUEST, Actor.CLIENT, Signal.CLIENT_FAULT, null);
         FullHttpResponse reply = LocalReply.build(ctx.alloc(),
-                new LocalReply.Content(status, cause.type(), reason, reason, null, requestId), context.expose(), null, true);
-        FailureRecorder.record(context, new FailureRecorder.Facts(Instant.now(), trace, requestId, clientIp, null, null,
-                null, false, status.code(), reply.content().readableBytes(), null, null, List.of(), 0, null, cause,
-                reason, null));
+                new LocalReply.Content(status, cause.type(), reason, reason, null, log.requestId), context.expose(), null, true);
+        log.status = status.code();
+        log.bytesSent = reply.content().readableBytes();
+        log.failure(cause, reason, null);
+        FailureRecorder.record(context, log);
         ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -1,42 +1,30 @@
 package dev.candor.proxy;
 
-import dev.candor.config.ErrorsConfig;
-import dev.candor.failure.ProxyStatus;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * Turns an upstream's response head into the client's: header rules, the received-status marker, and
- * framing chosen for the client (the upstream's framing is hop-by-hop and does not carry over).
+ * HTTP/1.x framing of a response head for the client: the upstream's framing is hop-by-hop and does not
+ * carry over, so the length, chunking and connection persistence are chosen here for the client's
+ * version. Header rules ran before (see {@link HeaderRulesFilter}).
  */
 final class ResponseHead {
-
-    /** What the client side of the exchange needs from the head; {@code closeClient} once set stays set. */
-    record Decision(boolean reuseUpstream, boolean closeClient) {
-    }
 
     private ResponseHead() {
     }
 
     /**
-     * @param mustClose the client connection cannot be kept (request body unread, no keep-alive, draining)
+     * @param close the client connection cannot be kept (request body unread, no keep-alive, draining)
+     * @param upstreamChunked the upstream sent the body chunked
+     * @return whether the client connection closes after this response
      */
-    static Decision prepare(HttpResponse response, String requestId, ErrorsConfig.Expose expose, boolean mustClose,
-                            boolean headRequest, boolean http10) {
+    static boolean frame(HttpResponse response, boolean close, boolean headRequest, boolean http10,
+                         boolean upstreamChunked) {
         int code = response.status().code();
-        boolean reuseUpstream = HttpUtil.isKeepAlive(response);
-        boolean chunkedUpstream = HttpUtil.isTransferEncodingChunked(response);
         HttpHeaders h = response.headers();
-        HeaderRules.forwardResponse(h, requestId);
-        if (code >= 500 && expose != ErrorsConfig.Expose.NONE) {
-            // Not Candor's error: say so, so "who made this 502?" has an answer (RFC 9209 received-status).
-            h.set(HeaderRules.PROXY_STATUS, ProxyStatus.forReceivedStatus(code));
-        }
-        boolean close = mustClose;
         boolean bodyless = headRequest || code == 204 || code == 304;
         if (!bodyless && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             if (http10) {
@@ -44,7 +32,7 @@ final class ResponseHead {
             } else {
                 h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
-        } else if (headRequest && chunkedUpstream && !http10) {
+        } else if (headRequest && upstreamChunked && !http10) {
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         if (close) {
@@ -53,6 +41,6 @@ final class ResponseHead {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        return new Decision(reuseUpstream, close);
+        return close;
     }
 }

@@ -1,0 +1,55 @@
+package dev.candor.proxy;
+
+import dev.candor.failure.Cause;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * A step between routing and forwarding. The chain walks the filters in order for the request head and
+ * backwards for the response head; a filter ends the chain by refusing the request, and the exchange then
+ * answers that refusal itself. Filters run on the exchange's event loop and must not block. Header rules
+ * are the first filter; a cache, compression, access rules and rate limits go into the same chain.
+ */
+interface ProxyFilter {
+
+    /**
+     * Looks at (and may rewrite) the request head before it is forwarded.
+     *
+     * @return null to go on, or the refusal that ends the exchange
+     */
+    default Refusal onRequest(FilterContext exchange, HttpRequest request) {
+        return null;
+    }
+
+    /** Looks at (and may rewrite) the upstream's response head before it reaches the client. */
+    default void onResponse(FilterContext exchange, HttpResponse response) {
+    }
+
+    /**
+     * A filter's answer in place of the upstream's: a status Candor sends itself, classified like every
+     * failure (an access rule's 403 is {@code http_request_denied}), with what the log and client learn.
+     */
+    record Refusal(Cause cause, HttpResponseStatus status, String detail, String limit) {
+    }
+
+    /** What a filter may know of the exchange it works on. */
+    interface FilterContext {
+        String requestId();
+
+        String clientIp();
+
+        /** {@code http} or {@code https}: what the client used. */
+        String scheme();
+
+        /** The Host header as received (or the authority of an absolute-form target). */
+        String hostHeader();
+
+        Route route();
+
+        /** The protocol the client asked to switch to ({@code websocket}), or null. */
+        String upgrade();
+
+        ProxyContext context();
+    }
+}
