@@ -35,6 +35,8 @@ import java.util.function.Supplier;
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** Fired into the pipeline when the server starts draining. */
     public static final Object DRAIN = new Object();
+    /** Fired into the pipeline when the shutdown grace period is over: what still runs (a tunnel) ends now. */
+    public static final Object GOING_AWAY = new Object();
 
     /** The running config's context, read afresh for each request so a reload applies from the next one. */
     private final Supplier<ProxyContext> contexts;

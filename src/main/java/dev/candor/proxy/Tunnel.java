@@ -32,8 +32,6 @@ import java.util.concurrent.TimeUnit;
  * connections are closed. The tunnel keeps the configuration it started with: a reload does not touch it.
  */
 final class Tunnel {
-    /** Fired into a client connection's pipeline when the shutdown grace period is over. */
-    public static final Object GOING_AWAY = new Object();
     private static final int GOING_AWAY_CODE = 1001;
 
     private final Exchange exchange;
@@ -286,7 +284,7 @@ final class Tunnel {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt == GOING_AWAY && started && closedEnds == 0) {
+            if (evt == ProxyHandler.GOING_AWAY && started && closedEnds == 0) {
                 goAway("Candor is shutting down");
             } else if (evt != ProxyHandler.DRAIN) { // a tunnel is not idle: it runs until the grace period ends
                 ctx.fireUserEventTriggered(evt);

@@ -59,6 +59,8 @@ public final class CandorServer implements AutoCloseable {
     private static final int RECENT_FAILURES = 1000;
     /** How long the metric series of a removed endpoint outlive it. */
     private static final long FORGET_AFTER_SECONDS = 60;
+    /** How long ending tunnels get to send their close frames once the grace period is over. */
+    private static final long TUNNEL_GOODBYE_NANOS = 500_000_000L;
 
     private final Transport transport;
     private final EventLoopGroup group;
@@ -418,6 +420,15 @@ public final class CandorServer implements AutoCloseable {
         if (!clean) {
             log.warn("shutdown_grace ({}) elapsed with {} client connection(s) still busy; closing them",
                     grace, tracker.count());
+            // Tunnels end politely (a WebSocket close frame, code 1001, to both sides) before the rest is cut.
+            for (Channel ch : tracker.channels()) {
+                ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ProxyHandler.GOING_AWAY));
+            }
+            try {
+                tracker.awaitNone(TUNNEL_GOODBYE_NANOS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         close();
         return clean;
