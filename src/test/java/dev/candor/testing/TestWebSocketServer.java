@@ -53,7 +53,7 @@ import static org.awaitility.Awaitility.await;
  * A WebSocket server (Netty's codec) on 127.0.0.1, port 0, ws:// or wss://, serving {@value #PATH} (and paths below it).
  * By default it accepts every upgrade and echoes each text and binary message; a text message
  * {@code close:CODE:REASON} makes it send that close frame itself instead. Pings are answered with pongs by
- * the codec and recorded. It records every upgrade request, the close frames its peers sent, and counts
+ * the codec and recorded. It records every request, the close frames its peers sent, and counts
  * connections, so a test sees what reached the upstream side of a tunnel. It can also refuse upgrades with
  * an ordinary response ({@link #refuseUpgrades}) or answer them with a 101 to another protocol
  * ({@link #switchProtocolsTo}).
@@ -84,7 +84,7 @@ public final class TestWebSocketServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel server;
     private final ChannelGroup connections = new DefaultChannelGroup("ws-server", GlobalEventExecutor.INSTANCE);
-    private final List<RecordedRequest> upgradeRequests = new CopyOnWriteArrayList<>();
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final List<byte[]> pings = new CopyOnWriteArrayList<>();
     private final List<WsClose> closesReceived = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -148,7 +148,7 @@ public final class TestWebSocketServer implements AutoCloseable {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** From now on, answers upgrade requests with {@code status} and a text/plain {@code body}, keeping the connection. */
+    /** From now on, answers every request with {@code status} and a text/plain {@code body}, keeping the connection. */
     public TestWebSocketServer refuseUpgrades(int status, String body) {
         if (status == 101) {
             throw new IllegalArgumentException("a refusal is any status but 101");
@@ -157,7 +157,7 @@ public final class TestWebSocketServer implements AutoCloseable {
         return this;
     }
 
-    /** From now on, answers upgrade requests with {@code 101 Switching Protocols} and {@code Upgrade: protocol}. */
+    /** From now on, answers every request with {@code 101 Switching Protocols} and {@code Upgrade: protocol}. */
     public TestWebSocketServer switchProtocolsTo(String protocol) {
         this.mode = new SwitchTo(requireNonNull(protocol, "protocol"));
         return this;
@@ -169,16 +169,18 @@ public final class TestWebSocketServer implements AutoCloseable {
         return this;
     }
 
-    /** Every upgrade request received so far (accepted or not), as it arrived. */
-    public List<RecordedRequest> upgradeRequests() {
-        return List.copyOf(upgradeRequests);
+    /**
+     * Every HTTP request received so far, as it arrived: the upgrade requests (accepted or not), and any
+     * request that was no upgrade at all (a proxy that dropped the Upgrade header shows here).
+     */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
     }
 
-    /** Waits (at most 10 s) for the first upgrade request. */
-    public RecordedRequest awaitUpgradeRequest() {
-        await("an upgrade request at the WebSocket server").atMost(Duration.ofSeconds(10))
-                .until(() -> !upgradeRequests.isEmpty());
-        return upgradeRequests.get(0);
+    /** Waits (at most 10 s) for the first request. */
+    public RecordedRequest awaitRequest() {
+        await("a request at the WebSocket server").atMost(Duration.ofSeconds(10)).until(() -> !requests.isEmpty());
+        return requests.get(0);
     }
 
     /** Upgrades completed (101 sent) since the start. */
@@ -259,7 +261,7 @@ public final class TestWebSocketServer implements AutoCloseable {
                 List.of());
     }
 
-    /** Records each upgrade request and, unless the server accepts, answers it instead of the WebSocket codec. */
+    /** Records each request and, unless the server accepts upgrades, answers it instead of the WebSocket codec. */
     private final class UpgradeGate extends ChannelInboundHandlerAdapter {
         private final int connection;
 
@@ -277,11 +279,11 @@ public final class TestWebSocketServer implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof FullHttpRequest request) || !request.headers().contains(HttpHeaderNames.UPGRADE)) {
+            if (!(msg instanceof FullHttpRequest request)) {
                 ctx.fireChannelRead(msg);
                 return;
             }
-            upgradeRequests.add(record(connection, request));
+            requests.add(record(connection, request));
             Mode now = mode;
             if (now instanceof Accept) {
                 ctx.fireChannelRead(msg);

@@ -101,7 +101,7 @@ class WsKitTest {
         WsClient client = cleanup.add(WsClient.to(address()).path("/ws/room?id=7").subprotocol("chat")
                 .header("X-Request-Id", "kit-1").connect());
 
-        RecordedRequest received = server.awaitUpgradeRequest();
+        RecordedRequest received = server.awaitRequest();
 
         assertThat(received.uri()).isEqualTo("/ws/room?id=7");
         assertThat(received.header("Upgrade")).isEqualToIgnoringCase("websocket");
@@ -122,7 +122,7 @@ class WsKitTest {
         assertThat(answer.status()).isEqualTo(403);
         assertThat(answer.body()).isEqualTo("no websockets here");
         assertThat(answer.header("Content-Type")).startsWith("text/plain");
-        assertThat(server.upgradeRequests()).hasSize(1);
+        assertThat(server.requests()).hasSize(1);
         assertThat(server.handshakes()).isZero();
     }
 
