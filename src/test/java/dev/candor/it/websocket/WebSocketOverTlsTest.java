@@ -1,0 +1,73 @@
+package dev.candor.it.websocket;
+
+import dev.candor.observe.AccessLogEntry;
+import dev.candor.observe.AccessLogEntry.TunnelClose;
+import dev.candor.testing.Cleanup;
+import dev.candor.testing.Payload;
+import dev.candor.testing.ProxyUnderTest;
+import dev.candor.testing.TestPki;
+import dev.candor.testing.TestWebSocketServer;
+import dev.candor.testing.TlsClients;
+import dev.candor.testing.WsClient;
+import dev.candor.testing.WsClose;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** wss:// through a TLS listener (both ALPN protocols offered) to a plain ws:// upstream. */
+class WebSocketOverTlsTest {
+    @TempDir
+    Path dir;
+
+    @AutoClose
+    final Cleanup cleanup = new Cleanup();
+
+    @Test
+    void aWssClientTunnelsThroughATlsListenerAndTheUpstreamHearsItWasHttps() {
+        TestPki ca = TestPki.newCa(dir, "Candor Test CA");
+        TestPki.Issued site = ca.issue("site.test").write("site");
+        TestWebSocketServer upstream = cleanup.add(TestWebSocketServer.start());
+        ProxyUnderTest proxy = cleanup.add(ProxyUnderTest.start("""
+                listeners:
+                  - address: 127.0.0.1:0
+                    tls:
+                      certificates:
+                        - cert: ${CERT}
+                          key: ${KEY}
+                workers: 2
+                routes:
+                  - name: all
+                    upstream: app
+                upstreams:
+                  app:
+                    endpoints:
+                      - address: 127.0.0.1:${PORT}
+                """, Map.of("CERT", site.certFile(), "KEY", site.keyFile(), "PORT", upstream.port())));
+        byte[] payload = Payload.bytes(64 * 1024);
+
+        WsClient client = cleanup.add(WsClient.to(proxy.address())
+                .tls(TlsClients.trusting(ca.certificate()), "site.test")
+                .header("Host", "site.test")
+                .header("X-Request-Id", "wss-1")
+                .connect());
+
+        assertThat(client.sendText("over tls").awaitText()).isEqualTo("over tls");
+        assertThat(Payload.sha256(client.sendBinary(payload).awaitBinary())).isEqualTo(Payload.sha256(payload));
+        assertThat(upstream.awaitRequest().header("X-Forwarded-Proto")).isEqualTo("https");
+        assertThat(upstream.awaitRequest().header("Host")).isEqualTo("site.test");
+        client.close(1000, "bye");
+        assertThat(client.awaitClose()).isEqualTo(new WsClose(1000, "bye"));
+        client.awaitDisconnected();
+        AccessLogEntry entry = proxy.accessLog().awaitEntry("wss-1");
+        assertThat(entry.status()).isEqualTo(101);
+        assertThat(entry.protocol()).isEqualTo("websocket");
+        assertThat(entry.close()).isEqualTo(new TunnelClose("client", 1000, "bye"));
+        assertThat(entry.bytesSent()).as("WebSocket bytes, not TLS records").isEqualTo(client.tunnelBytesReceived());
+        assertThat(entry.bytesReceived()).isEqualTo(client.tunnelBytesSent());
+    }
+}
