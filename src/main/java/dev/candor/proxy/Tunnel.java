@@ -72,6 +72,7 @@ final class Tunnel {
             refusal = "the client's connection cannot carry a protocol switch";
         }
         if (refusal != null) {
+            x.log().upstreamStatus = 101; // it did answer; what it answered cannot be carried
             a.fail(new Fault(new Cause(Phase.AWAIT_HEADERS, Actor.UPSTREAM, Signal.UPGRADE_FAILED, "101 to " + x.upgrade()),
                     refusal));
             return;
