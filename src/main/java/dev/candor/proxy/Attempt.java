@@ -130,16 +130,16 @@ final class Attempt implements UpstreamListener {
                 tlsNanos = tls.handshakeNanos();
             }
             Cause c = FailureClassifier.connectFailure(f.cause());
-            exchange.trace().add(TraceEvent.CONNECT_FAILED, c.signal().name());
+            exchange.trace.add(TraceEvent.CONNECT_FAILED, c.signal().name());
             FailureTexts.Text t = FailureTexts.connect(c, endpoint.label(), exchange.timeouts(),
                     exchange.upstream().config().pool());
             fail(new Fault(c, t.detail(), t.limit()));
             return;
         }
         bind(f.getNow());
-        exchange.trace().add(reused ? TraceEvent.CONNECTION_REUSED : TraceEvent.CONNECTION_NEW, reused ? null : address);
+        exchange.trace.add(reused ? TraceEvent.CONNECTION_REUSED : TraceEvent.CONNECTION_NEW, reused ? null : address);
         step = Step.SENDING;
-        ChannelFuture head = stream.writeWithFuture(exchange.request());
+        ChannelFuture head = stream.writeWithFuture(exchange.request);
         if (exchange.isRequestComplete()) {
             // A request without body (its end was already read), or a retry of one whose empty body end
             // the previous attempt consumed: head and end leave in one write.
@@ -153,7 +153,7 @@ final class Attempt implements UpstreamListener {
     private void bind(UpstreamStream s) {
         stream = s;
         s.lend(this);
-        acquiredNanos = exchange.trace().elapsedNanos();
+        acquiredNanos = exchange.trace.elapsedNanos();
         address = s.remoteAddress();
         reused = s.isReused();
         requestsBefore = s.requestsBefore();
@@ -172,14 +172,14 @@ final class Attempt implements UpstreamListener {
         }
         if (!write.isSuccess()) {
             Cause c = FailureClassifier.connectionFailure(write.cause(), Phase.SEND);
-            exchange.trace().add(TraceEvent.UPSTREAM_RESET, "write");
+            exchange.trace.add(TraceEvent.UPSTREAM_RESET, "write");
             closedBy = Actor.UPSTREAM;
             fail(new Fault(c, "writing the request to " + endpoint.label() + " failed: " + c.error()));
             return;
         }
         headWritten = true;
-        sentNanos = exchange.trace().elapsedNanos();
-        exchange.trace().add(TraceEvent.REQUEST_SENT);
+        sentNanos = exchange.trace.elapsedNanos();
+        exchange.trace.add(TraceEvent.REQUEST_SENT);
         if (exchange.isRequestComplete()) {
             step = Step.AWAITING_HEAD;
         }
@@ -209,7 +209,7 @@ final class Attempt implements UpstreamListener {
             if (message.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(message);
                 Cause c = FailureClassifier.malformedResponse(message.decoderResult().cause(), sendPhase());
-                exchange.trace().add(TraceEvent.UPSTREAM_MALFORMED);
+                exchange.trace.add(TraceEvent.UPSTREAM_MALFORMED);
                 String limit = c.signal() == Signal.HEADER_TOO_LARGE
                         ? "response header section > " + UpstreamLimits.MAX_RESPONSE_HEADER_SIZE / 1024 + " KiB limit" : null;
                 fail(new Fault(c, "malformed response from " + endpoint.label() + ": " + c.error(), limit));
@@ -234,7 +234,7 @@ final class Attempt implements UpstreamListener {
                     endpoint.label() + " switched protocols without being asked"));
             return;
         }
-        firstByteNanos = exchange.trace().elapsedNanos();
+        firstByteNanos = exchange.trace.elapsedNanos();
         status = code;
         reusable = HttpUtil.isKeepAlive(response);
         step = Step.RECEIVING;
@@ -273,7 +273,7 @@ final class Attempt implements UpstreamListener {
     @Override
     public void onUpstreamWritabilityChanged(boolean writable) {
         if (writable && isLive()) {
-            exchange.relay().upstreamWritable();
+            exchange.relay.upstreamWritable();
         }
     }
 
@@ -284,7 +284,7 @@ final class Attempt implements UpstreamListener {
             return;
         }
         closedBy = Actor.UPSTREAM;
-        exchange.trace().add(TraceEvent.UPSTREAM_CLOSED);
+        exchange.trace.add(TraceEvent.UPSTREAM_CLOSED);
         if (step == Step.RECEIVING) {
             broken(new Fault(new Cause(Phase.RECEIVE_BODY, Actor.UPSTREAM, Signal.CLOSED, "connection closed"),
                     endpoint.label() + " closed the connection after " + responseBytes + " body bytes"));
@@ -307,9 +307,9 @@ final class Attempt implements UpstreamListener {
         Cause c = FailureClassifier.connectionFailure(t, receiving ? Phase.RECEIVE_BODY : sendPhase());
         if (c.signal() == Signal.RESET) {
             closedBy = Actor.UPSTREAM;
-            exchange.trace().add(TraceEvent.UPSTREAM_RESET);
+            exchange.trace.add(TraceEvent.UPSTREAM_RESET);
         } else {
-            exchange.trace().add(TraceEvent.UPSTREAM_MALFORMED, c.signal().name());
+            exchange.trace.add(TraceEvent.UPSTREAM_MALFORMED, c.signal().name());
         }
         String d = "connection to " + endpoint.label() + ": " + c.error();
         if (receiving) {
@@ -321,7 +321,7 @@ final class Attempt implements UpstreamListener {
 
     /** No response head within {@code timeoutNanos}, set by {@code which}. */
     void responseTimedOut(long timeoutNanos, String which) {
-        exchange.trace().add(TraceEvent.TIMEOUT, "response");
+        exchange.trace.add(TraceEvent.TIMEOUT, "response");
         fail(new Fault(new Cause(Phase.AWAIT_HEADERS, Actor.PROXY, Signal.TIMED_OUT, null),
                 endpoint.label() + " sent no response header within " + FailureTexts.millis(timeoutNanos),
                 "no response header after " + FailureTexts.seconds(timeoutNanos) + " = " + which));
@@ -359,7 +359,7 @@ final class Attempt implements UpstreamListener {
             cause = c;
             detail = d;
         }
-        endedNanos = exchange.trace().elapsedNanos();
+        endedNanos = exchange.trace.elapsedNanos();
         leave();
     }
 

@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -33,7 +32,7 @@ import io.netty.handler.codec.http.LastHttpContent;
  * one access-log line. A {@code 101} to an upgrade request hands both connections to a {@link Tunnel}
  * instead. What the exchange has reached is two explicit phases, one per direction.
  */
-final class Exchange implements ProxyFilter.FilterContext {
+final class Exchange {
 
     /** How far the request has come. */
     enum RequestPhase {
@@ -61,16 +60,15 @@ final class Exchange implements ProxyFilter.FilterContext {
         ENDED
     }
 
-    private final Downstream downstream;
-    private final ProxyContext context;
-    private final HttpRequest request;
+    final Downstream downstream;
+    final ProxyContext context;
+    final HttpRequest request;
     private final LimitsConfig limits;
-    private final Trace trace;
-    private final ExchangeLog log;
+    final Trace trace;
+    final ExchangeLog log;
     private final ExchangeDeadlines deadlines = new ExchangeDeadlines();
-    private final Relay relay;
+    final Relay relay;
     private final boolean http10;
-    private final boolean headRequest;
 
     private RequestPhase requestPhase = RequestPhase.HEAD;
     private ResponsePhase responsePhase = ResponsePhase.AWAITING;
@@ -88,6 +86,7 @@ final class Exchange implements ProxyFilter.FilterContext {
     private Upstream upstream;
     private TimeoutsConfig timeouts;
     private Forwarder forwarder;
+    private RequestFacts facts;
 
     Exchange(Downstream downstream, ProxyContext context, HttpRequest request) {
         this.downstream = downstream;
@@ -98,11 +97,8 @@ final class Exchange implements ProxyFilter.FilterContext {
         this.log = new ExchangeLog(context.ticker().now(), trace, downstream.clientIp());
         this.relay = new Relay(this, downstream);
         this.http10 = request.protocolVersion().minorVersion() == 0;
-        this.headRequest = request.method() == HttpMethod.HEAD;
         trace.add(TraceEvent.REQUEST_RECEIVED);
     }
-
-    // ---- request side -------------------------------------------------------------------------
 
     void start() {
         HttpHeaders headers = request.headers();
@@ -134,7 +130,7 @@ final class Exchange implements ProxyFilter.FilterContext {
         if (route == null) {
             failLocal(new Fault(new Cause(Phase.ROUTE, Actor.PROXY, Signal.NO_ROUTE, null),
                     "no route matches host '" + target.host() + "', path '" + target.path() + "', method "
-                            + request.method().name()), HttpResponseStatus.NOT_FOUND);
+                            + request.method().name()));
             return;
         }
         trace.add(TraceEvent.ROUTED, route.name());
@@ -145,9 +141,11 @@ final class Exchange implements ProxyFilter.FilterContext {
         upstream.retryBudget().requestStarted();
         forwarder = new Forwarder(this, upstream, HashKeys.of(upstream.config().balancer(), headers, log.clientIp),
                 log.attempts);
-        ProxyFilter.Refusal refused = context.filters().onRequest(this, request);
+        facts = new RequestFacts(log.requestId, log.clientIp, downstream.scheme(), log.host, route, upgrade, context);
+        ProxyFilter.Refusal refused = context.filters().onRequest(facts, request);
         if (refused != null) {
-            failLocal(new Fault(refused.cause(), refused.detail(), refused.limit()), refused.status());
+            reply(new Fault(refused.cause(), refused.detail(), refused.limit()), refused.status(),
+                    refused.cause().type().summary());
             return;
         }
         if (requestHasBody) {
@@ -184,21 +182,17 @@ final class Exchange implements ProxyFilter.FilterContext {
             content.release();
             return;
         }
-        if (content.decoderResult().isFailure()) {
-            Throwable cause = content.decoderResult().cause();
-            content.release();
-            mustClose = true;
-            RequestCheck.Rejection r = RequestCheck.decoderFailure(cause, false);
-            refuseBody(r.status(), "client sent a malformed body: " + r.reason(), r.reason());
-            return;
-        }
         bodyBytesRead += content.content().readableBytes();
-        long max = limits.maxBodySize();
-        if (max > 0 && bodyBytesRead > max) {
+        RequestCheck.Rejection refused = RequestCheck.bodyPiece(content, bodyBytesRead, limits.maxBodySize());
+        if (refused != null) {
             content.release();
             mustClose = true;
-            String reason = "request body exceeds limits.max_body_size (" + max + " bytes)";
-            refuseBody(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, reason, reason);
+            if (responsePhase == ResponsePhase.AWAITING) {
+                clientFault(refused.status(), refused.reason());
+            } else {
+                cut(null, content.decoderResult().isFailure() ? "client sent a malformed body: " + refused.reason()
+                        : refused.reason());
+            }
             return;
         }
         touch();
@@ -209,15 +203,6 @@ final class Exchange implements ProxyFilter.FilterContext {
             return;
         }
         relay.requestContent(content);
-    }
-
-    /** A body the client should not have sent: answered when nothing went out yet, else the response is cut. */
-    private void refuseBody(HttpResponseStatus status, String cutDetail, String reason) {
-        if (responsePhase == ResponsePhase.AWAITING) {
-            clientFault(status, reason);
-        } else {
-            cut(null, cutDetail);
-        }
     }
 
     /** The last piece of the request went upstream. */
@@ -247,8 +232,6 @@ final class Exchange implements ProxyFilter.FilterContext {
         }
     }
 
-    // ---- response side ------------------------------------------------------------------------
-
     /** An attempt's response head arrived (the attempt classified anything malformed already). */
     void onResponseHead(Attempt a, HttpResponse response) {
         int code = response.status().code();
@@ -271,7 +254,7 @@ final class Exchange implements ProxyFilter.FilterContext {
         }
         touch();
         boolean upstreamChunked = HttpUtil.isTransferEncodingChunked(response);
-        context.filters().onResponse(this, response);
+        context.filters().onResponse(facts, response);
         // A body still arriving from the client will not be read: the connection cannot be reused then.
         downstream.sendHead(response, upstreamChunked, mustClose || requestPhase != RequestPhase.COMPLETE);
         if (response instanceof LastHttpContent full) {
@@ -338,8 +321,6 @@ final class Exchange implements ProxyFilter.FilterContext {
         end();
     }
 
-    // ---- timeouts -----------------------------------------------------------------------------
-
     private void armResponseDeadline() {
         deadlines.awaitResponse(responseTimeoutNanos(), now());
     }
@@ -395,8 +376,6 @@ final class Exchange implements ProxyFilter.FilterContext {
         }
     }
 
-    // ---- endings ------------------------------------------------------------------------------
-
     private void clientFault(HttpResponseStatus replyStatus, String reason) {
         // The reason is about the client's own request, so it is safe to tell it.
         reply(new Fault(new Cause(Phase.CLIENT_REQUEST, Actor.CLIENT, Signal.CLIENT_FAULT, null), reason), replyStatus, reason);
@@ -404,11 +383,7 @@ final class Exchange implements ProxyFilter.FilterContext {
 
     /** Answers a failure before any response byte was sent, with the status its error type gives. */
     void failLocal(Fault fault) {
-        failLocal(fault, HttpResponseStatus.valueOf(fault.cause().type().status()));
-    }
-
-    private void failLocal(Fault fault, HttpResponseStatus status) {
-        reply(fault, status, fault.cause().type().summary());
+        reply(fault, HttpResponseStatus.valueOf(fault.cause().type().status()), fault.cause().type().summary());
     }
 
     /** Ends the exchange with a reply Candor makes itself, before any response byte was sent. */
@@ -487,12 +462,6 @@ final class Exchange implements ProxyFilter.FilterContext {
         return responsePhase != ResponsePhase.ENDED && responsePhase != ResponsePhase.TUNNEL;
     }
 
-    // ---- what the parts of the exchange share ------------------------------------------------
-
-    HttpRequest request() {
-        return request;
-    }
-
     boolean isRequestComplete() {
         return requestPhase == RequestPhase.COMPLETE;
     }
@@ -501,24 +470,8 @@ final class Exchange implements ProxyFilter.FilterContext {
         return responsePhase != ResponsePhase.AWAITING;
     }
 
-    Trace trace() {
-        return trace;
-    }
-
-    ExchangeLog log() {
-        return log;
-    }
-
     Forwarder forwarder() {
         return forwarder;
-    }
-
-    Relay relay() {
-        return relay;
-    }
-
-    Downstream downstream() {
-        return downstream;
     }
 
     Upstream upstream() {
@@ -533,38 +486,13 @@ final class Exchange implements ProxyFilter.FilterContext {
         return downstream.eventLoop();
     }
 
-    @Override
-    public ProxyContext context() {
-        return context;
-    }
-
-    @Override
-    public String requestId() {
-        return log.requestId;
-    }
-
-    @Override
-    public String clientIp() {
-        return log.clientIp;
-    }
-
-    @Override
-    public String scheme() {
-        return downstream.scheme();
-    }
-
-    @Override
-    public String hostHeader() {
-        return log.host;
-    }
-
-    @Override
-    public Route route() {
-        return route;
-    }
-
-    @Override
-    public String upgrade() {
+    /** The protocol the client asked to switch to ({@code websocket}), or null. */
+    String upgrade() {
         return upgrade;
+    }
+
+    /** What the filters know of this exchange; null before it was routed. */
+    ProxyFilter.FilterContext facts() {
+        return facts;
     }
 }

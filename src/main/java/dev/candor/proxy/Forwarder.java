@@ -63,11 +63,11 @@ final class Forwarder {
     }
 
     private void startAttempt(Endpoint endpoint, boolean transparent) {
-        Attempt a = new Attempt(exchange, attempts.size() + 1, endpoint, transparent, exchange.trace().elapsedNanos());
+        Attempt a = new Attempt(exchange, attempts.size() + 1, endpoint, transparent, exchange.trace.elapsedNanos());
         attempts.add(a);
         current = a;
-        exchange.trace().add(TraceEvent.ENDPOINT_PICKED, endpoint.label());
-        Future<UpstreamConnection> f = exchange.context().pools().acquire(upstream, endpoint, exchange.eventLoop(), transparent);
+        exchange.trace.add(TraceEvent.ENDPOINT_PICKED, endpoint.label());
+        Future<UpstreamConnection> f = exchange.context.pools().acquire(upstream, endpoint, exchange.eventLoop(), transparent);
         if (f.isDone()) {
             a.onAcquired(f);
             return;
@@ -77,13 +77,13 @@ final class Forwarder {
         if (upstream.pending().incrementAndGet() > maxPending && maxPending > 0) {
             upstream.pending().decrementAndGet();
             f.cancel(false);
-            exchange.trace().add(TraceEvent.POOL_WAIT, "over_max_pending");
+            exchange.trace.add(TraceEvent.POOL_WAIT, "over_max_pending");
             a.fail(new Fault(new Cause(Phase.QUEUE, Actor.PROXY, Signal.POOL_FULL, "max_pending reached"),
                     "too many requests of upstream '" + upstream.name() + "' already wait for a connection",
                     maxPending + " waiting requests = pool.max_pending"));
             return;
         }
-        exchange.trace().add(TraceEvent.POOL_WAIT);
+        exchange.trace.add(TraceEvent.POOL_WAIT);
         f.addListener(done -> {
             upstream.pending().decrementAndGet();
             a.onAcquired(f);
@@ -94,18 +94,18 @@ final class Forwarder {
     void attemptFailed(Attempt a, Fault fault) {
         exchange.attemptEnded();
         Cause cause = fault.cause();
-        boolean bodyForwarded = exchange.relay().bodyForwarded();
-        if (RetryPolicy.retryStale(cause, a.reused, exchange.request().method(), a.headWritten(), bodyForwarded,
-                exchange.isResponseStarted(), exchange.log().transparentRetries)) {
+        boolean bodyForwarded = exchange.relay.bodyForwarded();
+        if (RetryPolicy.retryStale(cause, a.reused, exchange.request.method(), a.headWritten(), bodyForwarded,
+                exchange.isResponseStarted(), exchange.log.transparentRetries)) {
             // The upstream closing an idle connection under us is no sign of ill health: not judged.
-            exchange.log().transparentRetries++;
-            exchange.context().countStaleRetry();
-            exchange.trace().add(TraceEvent.RETRY, "stale_connection");
+            exchange.log.transparentRetries++;
+            exchange.context.countStaleRetry();
+            exchange.trace.add(TraceEvent.RETRY, "stale_connection");
             startAttempt(a.endpoint, true);
             return;
         }
         judge(a, cause, false);
-        if (RetryPolicy.retryElsewhere(cause, upstream.config().retries(), exchange.request().method(), bodyForwarded,
+        if (RetryPolicy.retryElsewhere(cause, upstream.config().retries(), exchange.request.method(), bodyForwarded,
                 exchange.isResponseStarted(), retries)) {
             String notRetried = retryOnAnotherEndpoint(cause.type().token());
             if (notRetried == null) {
@@ -130,8 +130,8 @@ final class Forwarder {
      */
     boolean retryInsteadOf(Attempt a, int code) {
         Endpoint next;
-        if (!RetryPolicy.retry5xx(upstream.config().retries(), exchange.request().method(),
-                exchange.relay().bodyForwarded(), retries)
+        if (!RetryPolicy.retry5xx(upstream.config().retries(), exchange.request.method(),
+                exchange.relay.bodyForwarded(), retries)
                 || (next = upstream.select(triedEndpoints(), hashKey)) == null
                 || !upstream.retryBudget().tryAcquireRetry()) {
             return false;
@@ -139,7 +139,7 @@ final class Forwarder {
         a.end(null, a.endpoint.label() + " answered " + code);
         a.discardStream();
         retries++;
-        exchange.trace().add(TraceEvent.RETRY, "status_" + code);
+        exchange.trace.add(TraceEvent.RETRY, "status_" + code);
         startAttempt(next, false);
         return true;
     }
@@ -154,22 +154,22 @@ final class Forwarder {
             return "no other endpoint of upstream '" + upstream.name() + "' can take it";
         }
         if (!upstream.retryBudget().tryAcquireRetry()) {
-            exchange.trace().add(TraceEvent.RETRY, "denied_by_budget");
+            exchange.trace.add(TraceEvent.RETRY, "denied_by_budget");
             return "the retry budget (retries.budget_percent " + upstream.config().retries().budgetPercent() + ") is spent";
         }
         retries++;
-        exchange.trace().add(TraceEvent.RETRY, why);
+        exchange.trace.add(TraceEvent.RETRY, why);
         startAttempt(next, false);
         return null;
     }
 
     /** Why a request that met a closed reused connection was not sent again, for the evidence. */
     private String notRetriedBecause(boolean bodyForwarded) {
-        if (exchange.log().transparentRetries > 0) {
+        if (exchange.log.transparentRetries > 0) {
             return "; already retried once on a fresh connection";
         }
-        if (!RetryPolicy.isIdempotent(exchange.request().method())) {
-            return "; not retried: " + exchange.request().method().name() + " is not idempotent and may have been delivered";
+        if (!RetryPolicy.isIdempotent(exchange.request.method())) {
+            return "; not retried: " + exchange.request.method().name() + " is not idempotent and may have been delivered";
         }
         if (bodyForwarded) {
             return "; not retried: the request body was already forwarded and is not kept";

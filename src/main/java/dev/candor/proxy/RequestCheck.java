@@ -45,6 +45,23 @@ final class RequestCheck {
     }
 
     /**
+     * Checks one piece of a request body: framing the decoder could not follow, or a body past
+     * {@code limits.max_body_size} ({@code maxBodySize}, 0 = unlimited) after {@code bodyBytesRead} bytes.
+     *
+     * @return why the piece is refused, or null
+     */
+    static Rejection bodyPiece(io.netty.handler.codec.http.HttpContent piece, long bodyBytesRead, long maxBodySize) {
+        if (piece.decoderResult().isFailure()) {
+            return decoderFailure(piece.decoderResult().cause(), false);
+        }
+        if (maxBodySize > 0 && bodyBytesRead > maxBodySize) {
+            return new Rejection(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "request body exceeds limits.max_body_size (" + maxBodySize + " bytes)", true);
+        }
+        return null;
+    }
+
+    /**
      * Checks method, target, version, Host and body framing. Returns a {@link Rejection} or a
      * {@link Target}; on success the request's URI is rewritten to origin form when it was absolute.
      */

@@ -51,7 +51,7 @@ final class Tunnel {
     private Tunnel(Exchange exchange, UpstreamStream upstreamStream) {
         this.exchange = exchange;
         this.upstreamStream = upstreamStream;
-        this.metrics = exchange.context().metrics();
+        this.metrics = exchange.context.metrics();
         this.idleNanos = exchange.timeouts().tunnelIdle().toNanos();
     }
 
@@ -68,28 +68,28 @@ final class Tunnel {
                     + " when " + x.upgrade() + " was asked for";
         } else if (!x.isRequestComplete()) {
             refusal = "the upgrade request's body was still arriving when " + a.endpoint.label() + " switched protocols";
-        } else if (!x.downstream().canTunnel()) {
+        } else if (!x.downstream.canTunnel()) {
             refusal = "the client's connection cannot carry a protocol switch";
         }
         if (refusal != null) {
-            x.log().upstreamStatus = 101; // it did answer; what it answered cannot be carried
+            x.log.upstreamStatus = 101; // it did answer; what it answered cannot be carried
             a.fail(new Fault(new Cause(Phase.AWAIT_HEADERS, Actor.UPSTREAM, Signal.UPGRADE_FAILED, "101 to " + x.upgrade()),
                     refusal));
             return;
         }
         x.forwarder().judge(a, null, false);
-        ExchangeLog log = x.log();
+        ExchangeLog log = x.log;
         log.status = 101;
         log.upstreamStatus = 101;
         log.protocol = x.upgrade();
-        x.context().filters().onResponse(x, switching);
+        x.context.filters().onResponse(x.facts(), switching);
         UpstreamStream up = a.takeStream();
         a.end(null, null);
         x.tunnelled();
         Tunnel t = new Tunnel(x, up);
         // The client side first: its 101 leaves through the HTTP encoder before the codec goes; bytes the
         // upstream sent behind its 101 reach the tunnel only once both sides are switched.
-        Channel client = x.downstream().switchToTunnel(switching, t.clientEnd);
+        Channel client = x.downstream.switchToTunnel(switching, t.clientEnd);
         Channel upstream = up.switchToTunnel(t.upstreamEnd);
         t.start(client, upstream);
     }
@@ -100,7 +100,7 @@ final class Tunnel {
         started = true;
         lastActivityNanos = now();
         metrics.tunnels(1);
-        exchange.trace().add(TraceEvent.TUNNEL_OPENED);
+        exchange.trace.add(TraceEvent.TUNNEL_OPENED);
         clientEnd.relayEarly();
         upstreamEnd.relayEarly();
         for (End e : new End[]{clientEnd, upstreamEnd}) {
@@ -163,16 +163,16 @@ final class Tunnel {
         }
         upstreamStream.discard();
         metrics.tunnels(-1);
-        ExchangeLog log = exchange.log();
+        ExchangeLog log = exchange.log;
         log.bytesSent = bytesToClient;
         log.bytesReceived = bytesFromClient;
         log.close = close;
-        exchange.trace().add(TraceEvent.TUNNEL_CLOSED, close.by());
-        FailureRecorder.record(exchange.context(), log);
+        exchange.trace.add(TraceEvent.TUNNEL_CLOSED, close.by());
+        FailureRecorder.record(exchange.context, log);
     }
 
     private long now() {
-        return exchange.context().ticker().nanoTime();
+        return exchange.context.ticker().nanoTime();
     }
 
     /** One side of the pipe: what it reads goes to the other side. */
