@@ -215,7 +215,17 @@ public final class WsClient implements AutoCloseable {
             if (ssl != null) {
                 ssl.handshakeFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             }
-            handshaker.handshake(ch).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            // On the event loop: the handshaker adds its frame encoder when the request's write completes, and
+            // that must happen before the answer is read (which removes the HTTP codec it looks for).
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            ch.eventLoop().execute(() -> handshaker.handshake(ch).addListener(f -> {
+                if (f.isSuccess()) {
+                    sent.complete(null);
+                } else {
+                    sent.completeExceptionally(f.cause());
+                }
+            }));
+            sent.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             return receiver.answer.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             ch.close();
