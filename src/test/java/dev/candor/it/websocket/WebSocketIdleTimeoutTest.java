@@ -41,7 +41,9 @@ class WebSocketIdleTimeoutTest {
         client.awaitDisconnected(Duration.ofSeconds(10));
 
         double silentMs = (System.nanoTime() - lastByte) / 1e6;
-        assertThat(silentMs).as("closed only after 300 ms of silence").isGreaterThanOrEqualTo(300);
+        // The client saw the echo a little after Candor relayed it, so its count of the silence starts late;
+        // 250 ms tells "after tunnel_idle" from "at once", and 3 s from "never".
+        assertThat(silentMs).as("closed after about 300 ms of silence").isBetween(250.0, 3_000.0);
         assertThat(client.disconnectedByPeer()).as("Candor closed the connection").isTrue();
         WsClose toClient = client.closeReceived();
         if (toClient != null) {
