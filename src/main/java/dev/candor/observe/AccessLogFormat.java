@@ -48,12 +48,7 @@ public final class AccessLogFormat {
         JsonText.appendString(out.append(",\"upstream\":"), e.upstream());
         JsonText.appendString(out.append(",\"endpoint\":"), e.endpoint());
         out.append(",\"attempts\":").append(e.attempts());
-        out.append(",\"upstream_status\":");
-        if (e.upstreamStatus() == null) {
-            out.append("null");
-        } else {
-            out.append(e.upstreamStatus().intValue());
-        }
+        appendNullableInt(out.append(",\"upstream_status\":"), e.upstreamStatus());
         JsonText.appendString(out.append(",\"error\":"), e.error());
         JsonText.appendString(out.append(",\"error_detail\":"), e.errorDetail());
         appendNullableDecimal(out.append(",\"connect_ms\":"), e.connectMs());
@@ -65,16 +60,19 @@ public final class AccessLogFormat {
             out.append(",\"bytes_received\":").append(e.bytesReceived() == null ? 0L : e.bytesReceived());
             TunnelClose c = e.close();
             JsonText.appendString(out.append(",\"close\":{\"by\":"), c.by());
-            out.append(",\"code\":");
-            if (c.code() == null) {
-                out.append("null");
-            } else {
-                out.append(c.code().intValue());
-            }
+            appendNullableInt(out.append(",\"code\":"), c.code());
             JsonText.appendString(out.append(",\"reason\":"), c.reason());
             out.append('}');
         }
         out.append('}');
+    }
+
+    private static void appendNullableInt(StringBuilder out, Integer value) {
+        if (value == null) {
+            out.append("null");
+        } else {
+            out.append(value.intValue());
+        }
     }
 
     private static void appendNullableDecimal(StringBuilder out, Double value) {

@@ -22,6 +22,24 @@ class AccessLogFormatTest {
             "connection_refused", "connect to 10.0.0.11:8080 refused (nothing listening?)", 0.3, null, null);
 
     @Test
+    void aTunnelsLineEndsWithTheBytesItReceivedAndHowItClosedAndReadsBack() {
+        AccessLogEntry tunnel = new AccessLogEntry(Instant.parse("2026-12-07T09:00:00Z"), "ws1", "127.0.0.1", "GET",
+                "chat.test", "/ws", "websocket", 101, 2048, 61_000.5, "chat", "chat", "10.0.0.5:3000", 1, 101,
+                null, null, 0.2, 1.1, null, null, 512L, new AccessLogEntry.TunnelClose("client", 1000, "bye \"now\""));
+
+        String line = AccessLogFormat.toJson(tunnel);
+
+        assertThat(line).endsWith(",\"cache\":null,\"bytes_received\":512,"
+                + "\"close\":{\"by\":\"client\",\"code\":1000,\"reason\":\"bye \\\"now\\\"\"}}");
+        assertThat(AccessLogFormat.parse(line)).isEqualTo(tunnel);
+        AccessLogEntry noFrame = new AccessLogEntry(tunnel.time(), "ws2", "127.0.0.1", "GET", "chat.test", "/ws",
+                "websocket", 101, 0, 5.0, null, null, null, 1, 101, null, null, null, null, null, null, 0L,
+                new AccessLogEntry.TunnelClose("upstream", null, null));
+        assertThat(AccessLogFormat.toJson(noFrame)).contains("\"close\":{\"by\":\"upstream\",\"code\":null,\"reason\":null}");
+        assertThat(AccessLogFormat.parse(AccessLogFormat.toJson(noFrame))).isEqualTo(noFrame);
+    }
+
+    @Test
     void writesTheSpecExampleExactly() {
         assertThat(AccessLogFormat.toJson(SPEC_EXAMPLE)).isEqualTo(
                 "{\"time\":\"2026-11-21T10:15:30.123Z\",\"request_id\":\"…\",\"client_ip\":\"203.0.113.9\","
