@@ -332,10 +332,10 @@ public final class DirectExchange {
             if (channel == null) {
                 return;
             }
-            if (switched && "websocket".equalsIgnoreCase(header("Upgrade")) && channel.pipeline().context("http") != null) {
+            if (switched && "websocket".equalsIgnoreCase(header("Upgrade")) && channel.pipeline().context(UpstreamChannelInitializer.HTTP) != null) {
                 // Leave as a WebSocket client should (RFC 6455 section 5.5.1), not by cutting the connection.
                 // Written below the HTTP codec: the connection no longer speaks HTTP.
-                channel.pipeline().context("http").writeAndFlush(closeFrame(channel))
+                channel.pipeline().context(UpstreamChannelInitializer.HTTP).writeAndFlush(closeFrame(channel))
                         .addListener(f -> channel.close());
             } else {
                 channel.close();

@@ -136,7 +136,7 @@ final class WebSocketBypass {
         if (s.accepted()) {
             return b.pass("through the proxy: " + accepted(o));
         }
-        b.confirm(ConfirmCommand.websocket(url.toString(), s.handshake().key()));
+        b.confirm(ConfirmCommand.websocket(url.toString()));
         if (s.result() == Handshake.Result.NO_ANSWER) {
             boolean tls = o.failure().phase() == Phase.TLS;
             return b.error(o.failure().type())
@@ -163,14 +163,13 @@ final class WebSocketBypass {
         if (d.accepted()) {
             return b.pass("direct: " + accepted(o));
         }
-        b.confirm(ConfirmCommand.websocket(url.getRawAuthority(), Targets.pathOf(url), d.label(), d.tls(),
-                d.handshake().key()));
+        b.confirm(ConfirmCommand.websocket(url.getRawAuthority(), Targets.pathOf(url), d.label(), d.tls()));
         return switch (d.result()) {
             case NO_ANSWER -> b.error(o.failure().type()).advice(o.failure().type().nextCheck())
                     .fail("direct: " + o.failure().type().token() + " after " + Fmt.ms(o.totalNanos()));
             case REFUSED -> b.advice(WebSocketVerdict.refusal(o) + "; the fix is in the application, not in Candor")
                     .fail("the backend itself refuses the upgrade: " + WebSocketVerdict.statusLine(o.status()) + " directly, without Candor");
-            case OTHER_PROTOCOL -> b.error(ErrorType.fromToken("http_upgrade_failed"))
+            case OTHER_PROTOCOL -> b.error(ErrorType.HTTP_UPGRADE_FAILED)
                     .advice("asked for websocket, the backend switches to something else: a client gives up, and Candor"
                             + " answers such a switch with 502 http_upgrade_failed; fix the backend's upgrade handling")
                     .fail("direct: " + d.said());

@@ -118,30 +118,19 @@ public final class ConfirmCommand {
     /**
      * A WebSocket opening handshake sent straight to {@code address} with curl (over TLS the way Candor
      * speaks it when {@code tls} is not null): the answer's head shows the 101 or the refusal.
-     *
-     * @param key the {@code Sec-WebSocket-Key} to send (base64 of 16 bytes)
      */
-    public static String websocket(String hostHeader, String uri, String address, Tls tls, String key) {
-        return curl(upgradeFlags(key), "GET", hostHeader, uri, address, tls);
+    public static String websocket(String hostHeader, String uri, String address, Tls tls) {
+        return curl(WEBSOCKET_UPGRADE, "GET", hostHeader, uri, address, tls);
     }
 
     /**
      * The same handshake sent to {@code url} as a client sends it ({@code ws://} and {@code wss://} written
      * as {@code http://} and {@code https://}, which every curl understands).
      */
-    public static String websocket(String url, String key) {
+    public static String websocket(String url) {
         String http = url.startsWith("ws://") ? "http://" + url.substring(5)
                 : url.startsWith("wss://") ? "https://" + url.substring(6) : url;
-        return "curl " + upgradeFlags(key) + " " + quote(http);
-    }
-
-    /**
-     * Show the head ({@code -i}) and what follows as it comes ({@code -N}); a 101 leaves curl waiting for
-     * the new protocol, so {@code --max-time} ends it.
-     */
-    private static String upgradeFlags(String key) {
-        return "-i -N -sS -g --max-time 5 -H 'Connection: Upgrade' -H 'Upgrade: websocket'"
-                + " -H 'Sec-WebSocket-Version: 13' -H " + quote("Sec-WebSocket-Key: " + key);
+        return "curl " + WEBSOCKET_UPGRADE + " " + quote(http);
     }
 
     /** A handshake like Candor's: the same SNI name, the same trust, failing on what Candor refuses. */

@@ -7,7 +7,6 @@ import dev.candor.testing.RecordedRequest;
 import dev.candor.testing.TestBackend;
 import dev.candor.testing.TestPki;
 import io.netty.handler.ssl.SslContextBuilder;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -102,28 +101,35 @@ class DoctorWebSocketTest {
     @Test
     void aBackendThatRefusesWith403FailsAsTheApplicationsOwnRefusalDirectlyAndThroughCandor() {
         try (TestBackend backend = TestBackend.start((request, reply) -> reply.send(403, "origin not allowed"))) {
-            DoctorRun run = throughRealProxy(backend, "");
+            String yaml = config(backend.port());
+            try (ProxyUnderTest proxy = ProxyUnderTest.start(yaml, Map.of())) {
+                String authority = "127.0.0.1:" + proxy.address().getPort();
+                DoctorRun run = DoctorRun.run(dir, yaml, "--json", "--url", "ws://" + authority + "/chat");
 
-            JsonNode direct = run.check("websocket.direct", "127.0.0.1:" + backend.port());
-            assertThat(status(direct)).isEqualTo("FAIL");
-            assertThat(error(direct)).isNull(); // the application's answer, not a Candor error
-            assertThat(direct.get("summary").asString())
-                    .isEqualTo("the backend itself refuses the upgrade: 403 Forbidden directly, without Candor");
-            assertThat(direct.get("advice").asString()).contains("Origin").endsWith("the fix is in the application, not in Candor");
-            assertThat(direct.get("confirm").asString()).startsWith("curl -i -N -sS -g --max-time 5 -H 'Connection: Upgrade'"
-                    + " -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: ");
+                JsonNode direct = run.check("websocket.direct", "127.0.0.1:" + backend.port());
+                assertThat(status(direct)).isEqualTo("FAIL");
+                assertThat(error(direct)).isNull(); // the application's answer, not a Candor error
+                assertThat(direct.get("summary").asString())
+                        .isEqualTo("the backend itself refuses the upgrade: 403 Forbidden directly, without Candor");
+                assertThat(direct.get("advice").asString()).contains("Origin")
+                        .endsWith("the fix is in the application, not in Candor");
+                assertThat(direct.get("confirm").asString()).isEqualTo("curl -si -g -N --max-time 5"
+                        + " -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13'"
+                        + " -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' --connect-to '" + authority + ":127.0.0.1:"
+                        + backend.port() + "' 'http://" + authority + "/chat'");
 
-            // Through Candor the same 403 comes back: the backend refuses, both ways alike.
-            JsonNode verdict = run.check("websocket.verdict", "ws://");
-            assertThat(status(verdict)).isEqualTo("FAIL");
-            assertThat(verdict.get("evidence").get("side").asString()).isEqualTo("backend");
-            assertThat(verdict.get("evidence").get("proxy").asString()).isEqualTo("403");
-            assertThat(verdict.get("summary").asString()).isEqualTo("backend side: the backend refuses the upgrade itself:"
-                    + " the endpoint answers 403 Forbidden directly, and the same through Candor");
-            assertThat(verdict.get("advice").asString()).startsWith("the fix is in the application, not in Candor");
-            assertThat(run.plan()).anyMatch(s -> s.startsWith("make the application behind upstreams.app accept the"
-                    + " WebSocket upgrade for /chat"));
-            assertThat(run.exit()).isEqualTo(2);
+                // Through Candor the same 403 comes back: the backend refuses, both ways alike.
+                JsonNode verdict = run.check("websocket.verdict", "ws://");
+                assertThat(status(verdict)).isEqualTo("FAIL");
+                assertThat(verdict.get("evidence").get("side").asString()).isEqualTo("backend");
+                assertThat(verdict.get("evidence").get("proxy").asString()).isEqualTo("403");
+                assertThat(verdict.get("summary").asString()).isEqualTo("backend side: the backend refuses the upgrade"
+                        + " itself: the endpoint answers 403 Forbidden directly, and the same through Candor");
+                assertThat(verdict.get("advice").asString()).startsWith("the fix is in the application, not in Candor");
+                assertThat(run.plan()).anyMatch(s -> s.startsWith("make the application behind upstreams.app accept the"
+                        + " WebSocket upgrade for /chat"));
+                assertThat(run.exit()).isEqualTo(2);
+            }
         }
     }
 
@@ -179,7 +185,8 @@ class DoctorWebSocketTest {
             JsonNode o = run.check("websocket.direct", "127.0.0.1:" + other.port());
             assertThat(o.get("evidence").get("handshake").asString()).isEqualTo("other_protocol");
             assertThat(o.get("summary").asString()).isEqualTo("direct: 101 Switching Protocols to 'h2c', not websocket");
-            assertThat(o.get("advice").asString()).contains("http_upgrade_failed");
+            assertThat(error(o)).isEqualTo("http_upgrade_failed");
+            assertThat(o.get("advice").asString()).contains("502 http_upgrade_failed");
 
             assertThat(run.check("websocket.verdict", "ws://").get("evidence").get("side").asString()).isEqualTo("backend");
             assertThat(run.exit()).isEqualTo(2);
@@ -224,7 +231,7 @@ class DoctorWebSocketTest {
     }
 
     @Test
-    void candorsUpgradeFailedAnswerIsBlamedOnTheProxySideEvenFromABuildThatDoesNotKnowTheType() {
+    void candorsUpgradeFailedAnswerIsBlamedOnTheProxySideWithThatErrorType() {
         // Stands in for Candor at the URL, answering as the contract says Candor does when it cannot carry an upgrade.
         try (TestBackend backend = TestBackend.start(accepting());
              TestBackend candor = TestBackend.start((request, reply) -> reply.send(502, "{}",
@@ -234,6 +241,7 @@ class DoctorWebSocketTest {
 
             JsonNode verdict = run.check("websocket.verdict", url);
             assertThat(verdict.get("evidence").get("side").asString()).isEqualTo("proxy");
+            assertThat(error(verdict)).isEqualTo("http_upgrade_failed");
             assertThat(verdict.get("evidence").get("proxy_error").asString()).isEqualTo("http_upgrade_failed");
             assertThat(verdict.get("summary").asString()).isEqualTo("proxy side: Candor does not carry the upgrade: every"
                     + " endpoint accepts it directly, through Candor 502 Bad Gateway (http_upgrade_failed)");
@@ -320,11 +328,9 @@ class DoctorWebSocketTest {
         }
     }
 
-    // (c) Through a real proxy that carries the upgrade.
+    // (c) Through a real proxy that carries the upgrade (main since 42b6ee3, "a 101 opens a Tunnel").
 
     @Test
-    @Disabled("needs WebSocket tunnels in Candor (SPEC section 8), which main does not have yet: until then Candor"
-            + " drops Upgrade as a hop-by-hop header. Enable once main carries upgrades")
     void anUpgradeCarriedByCandorPassesOnBothSides() {
         try (TestBackend backend = TestBackend.start(accepting())) {
             String yaml = config(backend.port());
@@ -340,8 +346,12 @@ class DoctorWebSocketTest {
                 JsonNode verdict = run.check("websocket.verdict", url);
                 assertThat(status(verdict)).isEqualTo("PASS");
                 assertThat(verdict.get("evidence").get("side").asString()).isEqualTo("none");
-                // The tunnel the doctor opened ended with its close frame and is in the access log.
-                assertThat(proxy.awaitEntry(e -> "websocket".equals(e.protocol())).status()).isEqualTo(101);
+                // The doctor's tunnel ended with its close frame, as Candor's access log saw it pass.
+                var tunnel = proxy.awaitEntry(e -> "websocket".equals(e.protocol()));
+                assertThat(tunnel.status()).isEqualTo(101);
+                assertThat(tunnel.bytesReceived()).isEqualTo(8L);
+                assertThat(tunnel.close().by()).isEqualTo("client");
+                assertThat(tunnel.close().code()).isEqualTo(1000);
             }
         }
     }

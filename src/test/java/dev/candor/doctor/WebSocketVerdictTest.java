@@ -79,6 +79,15 @@ class WebSocketVerdictTest {
     }
 
     @Test
+    void anErrorTypeThisBuildDoesNotKnowIsStillNamedFromTheProxyStatusHeader() {
+        Check c = WebSocketVerdict.of(URL, "app",
+                side("proxy", null, answer(502, "Proxy-Status", "candor; error=some_later_type")), List.of(accepted("a")));
+        assertThat(c.error()).isNull();
+        assertThat(c.evidence()).containsEntry("side", "proxy").containsEntry("proxy_error", "some_later_type");
+        assertThat(c.summary()).endsWith("through Candor 502 Bad Gateway (some_later_type)");
+    }
+
+    @Test
     void aBad101ThroughCandorWhileTheEndpointsAreRightIsTheProxySide() {
         Check c = WebSocketVerdict.of(URL, "app",
                 side("proxy", null, answer(101, "Upgrade", "websocket", "Connection", "Upgrade")), List.of(accepted("a")));
