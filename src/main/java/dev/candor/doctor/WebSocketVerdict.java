@@ -90,7 +90,7 @@ final class WebSocketVerdict {
                 .step(Step.of(Step.Rank.ROUTE, "make Candor carry the WebSocket upgrade for " + url + ": every endpoint"
                         + " accepts it directly, through Candor the answer is " + proxy.brief()))
                 .fail("proxy side: Candor does not carry the upgrade: every endpoint accepts it directly, through Candor "
-                        + proxy.said() + (Bypass.proxyErrorToken(o) == null ? "" : " (" + Bypass.proxyErrorToken(o) + ")"));
+                        + throughCandor(proxy));
     }
 
     /** No endpoint accepts the upgrade directly: whatever Candor does, the fix is behind it. */
@@ -98,26 +98,51 @@ final class WebSocketVerdict {
         b.with("side", "backend");
         Side first = direct.get(0);
         boolean alike = direct.stream().allMatch(d -> d.brief().equals(first.brief()));
-        String directly = alike ? (direct.size() == 1 ? "the endpoint answers " : "every endpoint answers ") + first.said()
-                : "no endpoint accepts it (" + String.join(", ", direct.stream().map(d -> d.label() + ": " + d.brief()).toList()) + ")";
-        if (first.result() == Handshake.Result.NO_ANSWER) {
-            b.error(first.outcome().failure().type());
-            return b.advice("no endpoint of upstream " + upstream + " answers the handshake directly: see section 1 for"
-                            + " why, then run the doctor again")
-                    .step(Step.restart("fix the backend of upstreams." + upstream + ": its endpoints fail the WebSocket"
-                            + " handshake for " + url.getPath() + " directly (" + first.brief() + ")"))
-                    .fail("backend side: " + directly + " directly");
+        String through = ", through Candor " + throughCandor(proxy);
+        if (!alike) {
+            String each = String.join(", ", direct.stream().map(d -> d.label() + ": " + d.brief()).toList());
+            return b.advice("the fix is behind Candor: see websocket.direct above for what each endpoint answers")
+                    .step(Step.of(Step.Rank.BACKEND, "make the endpoints of upstreams." + upstream + " accept the WebSocket"
+                            + " upgrade for " + url.getPath() + ": none does directly (" + each + ")"))
+                    .fail("backend side: no endpoint accepts the upgrade directly (" + each + ")" + through);
         }
-        boolean sameThroughCandor = proxy.result() == Handshake.Result.REFUSED && first.result() == Handshake.Result.REFUSED
-                && alike && proxy.outcome().status() == first.outcome().status() && Bypass.proxyErrorToken(proxy.outcome()) == null;
-        String fix = first.result() == Handshake.Result.REFUSED ? refusal(first.outcome())
-                : "a client must reject that 101; fix the backend's handshake";
-        return b.advice("the fix is in the application, not in Candor: " + fix)
-                .step(Step.of(Step.Rank.BACKEND, "make the application behind upstreams." + upstream + " accept the"
-                        + " WebSocket upgrade for " + url.getPath() + ": " + directly + " directly"
-                        + (sameThroughCandor ? ", and the same through Candor" : "")))
-                .fail("backend side: the backend refuses the upgrade itself: " + directly + " directly"
-                        + (sameThroughCandor ? ", and the same through Candor" : ", through Candor " + proxy.said()));
+        String directly = (direct.size() == 1 ? "the endpoint answers " : "every endpoint answers ") + first.said() + " directly";
+        switch (first.result()) {
+            case NO_ANSWER -> {
+                b.error(first.outcome().failure().type());
+                return b.advice("no endpoint of upstream " + upstream + " answers the handshake directly: see section 1"
+                                + " for why, then run the doctor again")
+                        .step(Step.restart("fix the backend of upstreams." + upstream + ": its endpoints fail the"
+                                + " WebSocket handshake for " + url.getPath() + " directly (" + first.brief() + ")"))
+                        .fail("backend side: " + directly + through);
+            }
+            case REFUSED -> {
+                boolean same = proxy.result() == Handshake.Result.REFUSED && Bypass.proxyErrorToken(proxy.outcome()) == null
+                        && proxy.outcome().status() == first.outcome().status();
+                String both = directly + (same ? ", and the same through Candor" : through);
+                return b.advice("the fix is in the application, not in Candor: " + refusal(first.outcome()))
+                        .step(Step.of(Step.Rank.BACKEND, "make the application behind upstreams." + upstream + " accept"
+                                + " the WebSocket upgrade for " + url.getPath() + ": " + both))
+                        .fail("backend side: the backend refuses the upgrade itself: " + both);
+            }
+            default -> {
+                // A 101 a client must reject; Candor answers the switch to another protocol with http_upgrade_failed.
+                if (first.result() == Handshake.Result.OTHER_PROTOCOL) {
+                    b.error(ErrorType.HTTP_UPGRADE_FAILED);
+                }
+                return b.advice("the fix is in the application, not in Candor: a WebSocket client must reject that 101;"
+                                + " fix the backend's handshake (see websocket.direct above)")
+                        .step(Step.of(Step.Rank.BACKEND, "fix the WebSocket handshake of the application behind upstreams."
+                                + upstream + " for " + url.getPath() + ": " + directly))
+                        .fail("backend side: the backend's own handshake is wrong: " + directly + through);
+            }
+        }
+    }
+
+    /** What came back through Candor, with the error type of Candor's own answers. */
+    private static String throughCandor(Side proxy) {
+        String token = Bypass.proxyErrorToken(proxy.outcome());
+        return proxy.said() + (token == null ? "" : " (" + token + ")");
     }
 
     /** What a refusal with this status most likely means, said about the backend. */

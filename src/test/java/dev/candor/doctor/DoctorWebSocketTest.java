@@ -152,8 +152,8 @@ class DoctorWebSocketTest {
 
             JsonNode verdict = run.check("websocket.verdict", "ws://");
             assertThat(verdict.get("evidence").get("side").asString()).isEqualTo("backend");
-            assertThat(verdict.get("summary").asString()).contains("no endpoint accepts it (127.0.0.1:" + bad.port() + ": 400, 127.0.0.1:"
-                    + old.port() + ": 426)");
+            assertThat(verdict.get("summary").asString()).startsWith("backend side: no endpoint accepts the upgrade directly"
+                    + " (127.0.0.1:" + bad.port() + ": 400, 127.0.0.1:" + old.port() + ": 426), through Candor connection_refused");
         }
     }
 
@@ -190,6 +190,29 @@ class DoctorWebSocketTest {
 
             assertThat(run.check("websocket.verdict", "ws://").get("evidence").get("side").asString()).isEqualTo("backend");
             assertThat(run.exit()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aBackendThatSwitchesToAnotherProtocolFailsDirectlyAndCandorsUpgradeFailedIsNotBlamedOnCandor() {
+        try (TestBackend backend = TestBackend.start(switchingWith("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n"
+                + "Connection: Upgrade\r\n\r\n"))) {
+            String yaml = config(backend.port());
+            try (ProxyUnderTest proxy = ProxyUnderTest.start(yaml, Map.of())) {
+                String url = "ws://127.0.0.1:" + proxy.address().getPort() + "/chat";
+                DoctorRun run = DoctorRun.run(dir, yaml, "--json", "--url", url);
+
+                assertThat(error(run.check("websocket.direct", "127.0.0.1:" + backend.port()))).isEqualTo("http_upgrade_failed");
+                JsonNode through = run.check("websocket.proxy", url);
+                assertThat(error(through)).isEqualTo("http_upgrade_failed");
+                assertThat(through.get("evidence").get("status").asInt()).isEqualTo(502);
+                JsonNode verdict = run.check("websocket.verdict", url);
+                assertThat(verdict.get("evidence").get("side").asString()).isEqualTo("backend");
+                assertThat(error(verdict)).isEqualTo("http_upgrade_failed");
+                assertThat(verdict.get("summary").asString()).isEqualTo("backend side: the backend's own handshake is wrong:"
+                        + " the endpoint answers 101 Switching Protocols to 'h2c', not websocket directly, through Candor"
+                        + " 502 Bad Gateway (http_upgrade_failed)");
+            }
         }
     }
 
