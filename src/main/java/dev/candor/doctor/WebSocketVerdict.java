@@ -86,9 +86,11 @@ final class WebSocketVerdict {
             advice = "the endpoints' own 101 is valid, the one through Candor is not (" + proxy.said() + "): something"
                     + " on the proxy side rewrites the handshake";
         }
+        ErrorType type = ErrorType.fromToken(Bypass.proxyErrorToken(o));
         return b.advice(advice)
                 .step(Step.of(Step.Rank.ROUTE, "make Candor carry the WebSocket upgrade for " + url + ": every endpoint"
-                        + " accepts it directly, through Candor the answer is " + proxy.brief()))
+                        + " accepts it directly, through Candor the answer is " + throughCandor(proxy)
+                        + (type == null ? "" : "; " + type.nextCheck())))
                 .fail("proxy side: Candor does not carry the upgrade: every endpoint accepts it directly, through Candor "
                         + throughCandor(proxy));
     }

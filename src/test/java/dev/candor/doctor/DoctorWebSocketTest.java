@@ -248,7 +248,9 @@ class DoctorWebSocketTest {
                         + " every endpoint accepts it directly, through Candor 504 Gateway Timeout");
                 assertThat(verdict.get("advice").asString()).contains("Proxy-Status error=http_response_timeout")
                         .contains("compare timeouts.response with the backend's latency").contains("/api/errors/");
-                assertThat(run.plan()).anyMatch(s -> s.startsWith("make Candor carry the WebSocket upgrade for " + url));
+                assertThat(run.plan()).contains("make Candor carry the WebSocket upgrade for " + url + ": every endpoint"
+                        + " accepts it directly, through Candor the answer is 504 Gateway Timeout (http_response_timeout); "
+                        + dev.candor.failure.ErrorType.HTTP_RESPONSE_TIMEOUT.nextCheck());
             }
         }
     }
