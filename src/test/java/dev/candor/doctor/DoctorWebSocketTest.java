@@ -310,6 +310,26 @@ class DoctorWebSocketTest {
 
     // wss://: the client side through the doctor's TLS path for https, TLS upstreams with the proxy's TLS client.
 
+    /** A TLS listener for localhost on a fixed port (the doctor matches wss:// to it by port), and a TLS upstream. */
+    private static String tlsBothWays(TestPki.Issued listener, int backendPort, TestPki ca) {
+        return """
+                listeners:
+                  - address: 127.0.0.1:%d
+                    tls:
+                      certificates:
+                        - { cert: %s, key: %s }
+                routes:
+                  - name: all
+                    upstream: app
+                upstreams:
+                  app:
+                    endpoints:
+                      - address: 127.0.0.1:%d
+                    tls: { ca: %s, sni: chat.internal }
+                    pool: { idle_timeout: 300ms }
+                """.formatted(Ports.freePort(), listener.certFile(), listener.keyFile(), backendPort, ca.caFile());
+    }
+
     @Test
     void aWssUrlReachesCandorsTlsListenerAndATlsUpstreamIsAskedOverTls() throws Exception {
         TestPki ca = TestPki.newCa(dir, "WebSocket CA");
@@ -318,22 +338,7 @@ class DoctorWebSocketTest {
         try (TestBackend backend = TestBackend.startTls(
                 SslContextBuilder.forServer(upstream.keys().getPrivate(), upstream.certificate()).build(),
                 (request, reply) -> reply.send(403, "no"))) {
-            String yaml = """
-                    listeners:
-                      - address: 127.0.0.1:%d
-                        tls:
-                          certificates:
-                            - { cert: %s, key: %s }
-                    routes:
-                      - name: all
-                        upstream: app
-                    upstreams:
-                      app:
-                        endpoints:
-                          - address: 127.0.0.1:%d
-                        tls: { ca: %s, sni: chat.internal }
-                        pool: { idle_timeout: 300ms }
-                    """.formatted(Ports.freePort(), listener.certFile(), listener.keyFile(), backend.port(), ca.caFile());
+            String yaml = tlsBothWays(listener, backend.port(), ca);
             try (ProxyUnderTest proxy = ProxyUnderTest.start(yaml, Map.of())) {
                 String url = "wss://localhost:" + proxy.address().getPort() + "/chat";
                 DoctorRun run = DoctorRun.run(dir, yaml, "--json", "--url", url);
@@ -375,6 +380,31 @@ class DoctorWebSocketTest {
                 var tunnel = proxy.awaitEntry(e -> "websocket".equals(e.protocol()));
                 assertThat(tunnel.status()).isEqualTo(101);
                 assertThat(tunnel.bytesReceived()).isEqualTo(8L);
+                assertThat(tunnel.close().by()).isEqualTo("client");
+                assertThat(tunnel.close().code()).isEqualTo(1000);
+            }
+        }
+    }
+
+    @Test
+    void aWssUpgradeCarriedByCandorOverTlsOnBothLegsPasses() throws Exception {
+        TestPki ca = TestPki.newCa(dir, "WebSocket CA");
+        TestPki.Issued listener = ca.issue("localhost").write("localhost");
+        TestPki.Issued upstream = ca.issue("chat.internal").write("chat");
+        try (TestBackend backend = TestBackend.startTls(
+                SslContextBuilder.forServer(upstream.keys().getPrivate(), upstream.certificate()).build(), accepting())) {
+            String yaml = tlsBothWays(listener, backend.port(), ca);
+            try (ProxyUnderTest proxy = ProxyUnderTest.start(yaml, Map.of())) {
+                String url = "wss://localhost:" + proxy.address().getPort() + "/chat";
+                DoctorRun run = DoctorRun.run(dir, yaml, "--json", "--url", url);
+
+                JsonNode through = run.check("websocket.proxy", url);
+                assertThat(status(through)).isEqualTo("PASS");
+                assertThat(through.get("evidence").get("tls_protocol").asString()).startsWith("TLSv1.");
+                assertThat(status(run.check("websocket.direct", "127.0.0.1:" + backend.port()))).isEqualTo("PASS");
+                assertThat(status(run.check("websocket.verdict", url))).isEqualTo("PASS");
+                // The close frame went out inside TLS too.
+                var tunnel = proxy.awaitEntry(e -> "websocket".equals(e.protocol()));
                 assertThat(tunnel.close().by()).isEqualTo("client");
                 assertThat(tunnel.close().code()).isEqualTo(1000);
             }
