@@ -40,8 +40,10 @@ final class DoctorCommand implements Callable<Integer> {
             + " (bearer token: CANDOR_ADMIN_TOKEN, else the config's admin.token)")
     String admin;
 
-    @Option(names = "--url", paramLabel = "URL", description = "an http:// or https:// URL served by the proxy:"
-            + " probe only its upstream, and compare the answer through the proxy with each endpoint's")
+    @Option(names = "--url", paramLabel = "URL", description = "an http://, https://, ws:// or wss:// URL served by"
+            + " the proxy: probe only its upstream, and compare the answer through the proxy with each endpoint's;"
+            + " for ws:// and wss:// the answer is the WebSocket handshake's, and the report says which side refuses"
+            + " the upgrade")
     String url;
 
     @Option(names = "--access-log", paramLabel = "FILE", description = "Candor's JSON access log: failures grouped by error type, endpoint and minute")
@@ -84,7 +86,7 @@ final class DoctorCommand implements Callable<Integer> {
             if ((token == null || token.isEmpty()) && loaded.admin().enabled()) {
                 token = loaded.admin().token(); // the config's own admin.token, ${ENV} already substituted
             }
-            options = new DoctorOptions(loaded, uri(admin), token, uri(url),
+            options = new DoctorOptions(loaded, uri(admin, false), token, uri(url, true),
                     readable(accessLog), readable(backendLog), connects, duration(idleWatch));
         } catch (IllegalArgumentException e) {
             return couldNotRun(out, err, e.getMessage());
@@ -122,14 +124,19 @@ final class DoctorCommand implements Callable<Integer> {
         };
     }
 
-    private static URI uri(String text) {
+    /** An http:// or https:// URL with a host; with {@code websocket}, ws:// and wss:// too. */
+    private static URI uri(String text, boolean websocket) {
         if (text == null) {
             return null;
         }
         try {
             URI u = new URI(text);
-            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-                throw new IllegalArgumentException("'" + text + "' is not an http:// or https:// URL with a host");
+            String scheme = u.getScheme();
+            boolean known = "http".equals(scheme) || "https".equals(scheme)
+                    || websocket && ("ws".equals(scheme) || "wss".equals(scheme));
+            if (!known || u.getHost() == null) {
+                throw new IllegalArgumentException("'" + text + "' is not an http:// or https://"
+                        + (websocket ? " (or ws:// or wss://)" : "") + " URL with a host");
             }
             return u;
         } catch (URISyntaxException e) {

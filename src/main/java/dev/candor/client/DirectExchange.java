@@ -40,7 +40,10 @@ import static java.util.Objects.requireNonNull;
  * One HTTP/1.1 exchange with one endpoint on a connection of its own, through the same pipeline (TLS
  * included) and failure classification as proxied traffic: what {@code candor doctor} sends when it bypasses the
  * proxy. Optionally keeps the connection idle afterwards and times when the endpoint closes it, which is
- * how an endpoint's keep-alive timeout is measured when it does not advertise one.
+ * how an endpoint's keep-alive timeout is measured when it does not advertise one. A request that carries
+ * {@code Upgrade} takes a {@code 101} as its answer: the handshake is all the doctor looks at, so the
+ * connection is closed right after it (with a WebSocket close frame, 1000, when the switch was to
+ * {@code websocket}).
  */
 public final class DirectExchange {
     private final Transport transport;
@@ -144,6 +147,8 @@ public final class DirectExchange {
         private final UpstreamTls upstreamTls;
         private final Endpoint endpoint;
         private TlsFacts tlsFacts;
+        /** Set when the endpoint answered the upgrade request with 101: the connection no longer speaks HTTP. */
+        private boolean switched;
 
         Run(EventLoop loop, Request request, Limits limits, Promise<Outcome> promise, UpstreamTls upstreamTls,
             Endpoint endpoint) {
@@ -230,14 +235,19 @@ public final class DirectExchange {
                     return;
                 }
                 if (message instanceof HttpResponse response) {
-                    if (response.status().code() < 200) {
+                    int code = response.status().code();
+                    if (code < 200 && !(code == 101 && asksUpgrade())) {
                         return; // 1xx: the final response follows
                     }
                     headersAt = System.nanoTime() - start;
-                    status = response.status().code();
+                    status = code;
                     response.headers().forEach(h -> headers.add(Map.entry(h.getKey(), h.getValue())));
                     keepAlive = HttpUtil.isKeepAlive(response);
                     phase = Phase.RECEIVE_BODY;
+                    if (code == 101) {
+                        switched();
+                        return;
+                    }
                 }
                 if (message instanceof HttpContent content) {
                     ByteBuf body = content.content();
@@ -259,6 +269,21 @@ public final class DirectExchange {
             }
         }
 
+        private boolean asksUpgrade() {
+            return request.headers().stream().anyMatch(h -> h.getKey().equalsIgnoreCase("Upgrade"));
+        }
+
+        /**
+         * The handshake is complete. What follows is another protocol, so the listener is unbound (the
+         * pipeline's last handler then drops and closes on whatever the endpoint sends next) and the
+         * exchange ends with the head.
+         */
+        private void switched() {
+            switched = true;
+            completeAt = headersAt;
+            channel.pipeline().get(UpstreamHandler.class).bind(null);
+            finish(-1);
+        }
 
         @Override
         public void onUpstreamClosed() {
@@ -304,10 +329,32 @@ public final class DirectExchange {
             String sha = completeAt >= 0 ? HexFormat.of().formatHex(digest.digest()) : null;
             promise.setSuccess(new Outcome(connected, headersAt, total, status, List.copyOf(headers), sha, bodyBytes,
                     failure, idleCloseNanos, keepAlive, tlsFacts));
-            if (channel != null) {
+            if (channel == null) {
+                return;
+            }
+            if (switched && "websocket".equalsIgnoreCase(header("Upgrade")) && channel.pipeline().context(UpstreamChannelInitializer.HTTP) != null) {
+                // Leave as a WebSocket client should (RFC 6455 section 5.5.1), not by cutting the connection.
+                // Written below the HTTP codec: the connection no longer speaks HTTP.
+                channel.pipeline().context(UpstreamChannelInitializer.HTTP).writeAndFlush(closeFrame(channel))
+                        .addListener(f -> channel.close());
+            } else {
                 channel.close();
             }
         }
+    }
+
+    /**
+     * A client's close frame with status 1000 (normal closure): FIN and opcode 8, then the mask bit and a
+     * payload of 2 bytes, the masking key, and the status code masked with it (RFC 6455 section 5.2; a
+     * client masks every frame, section 5.3).
+     */
+    static ByteBuf closeFrame(Channel channel) {
+        byte[] mask = new byte[4];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(mask);
+        ByteBuf frame = channel.alloc().buffer(8);
+        frame.writeByte(0x88).writeByte(0x80 | 2).writeBytes(mask)
+                .writeByte((1000 >> 8) ^ mask[0]).writeByte((1000 & 0xff) ^ mask[1]);
+        return frame;
     }
 
     private static MessageDigest sha256() {

@@ -115,7 +115,7 @@ final class Bypass {
     }
 
     /** The endpoints' addresses; names are looked up by the JDK (the DNS section shows the proxy's own view). */
-    private static Map<HostPort, InetSocketAddress> addresses(UpstreamConfig u) {
+    static Map<HostPort, InetSocketAddress> addresses(UpstreamConfig u) {
         Map<HostPort, InetSocketAddress> out = new LinkedHashMap<>();
         for (EndpointConfig e : u.endpoints()) {
             InetSocketAddress a = new InetSocketAddress(e.address().host(), e.address().port());
@@ -228,7 +228,7 @@ final class Bypass {
     }
 
     private int portOf() {
-        return url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+        return Targets.portOf(url);
     }
 
     private static Check.Builder evidence(Check.Builder b, DirectExchange.Outcome o) {
@@ -258,6 +258,15 @@ final class Bypass {
 
     /** The error type in the proxy's {@code Proxy-Status} header ({@code candor; error=...}), if any. */
     static ErrorType proxyError(DirectExchange.Outcome o) {
+        String token = proxyErrorToken(o);
+        return token == null ? null : ErrorType.fromToken(token);
+    }
+
+    /**
+     * The {@code error=} token of the proxy's {@code Proxy-Status} header, as written, or null; kept as text
+     * because a newer Candor may name a type this build does not know.
+     */
+    static String proxyErrorToken(DirectExchange.Outcome o) {
         if (o.failure() != null) {
             return null;
         }
@@ -273,7 +282,7 @@ final class Bypass {
         while (end < ps.length() && (Character.isLetterOrDigit(ps.charAt(end)) || ps.charAt(end) == '_')) {
             end++;
         }
-        return ErrorType.fromToken(ps.substring(at + 6, end).toLowerCase(Locale.ROOT));
+        return end == at + 6 ? null : ps.substring(at + 6, end).toLowerCase(Locale.ROOT);
     }
 
     private static List<String> differingHeaders(DirectExchange.Outcome proxy, DirectExchange.Outcome direct) {

@@ -80,8 +80,11 @@ public final class Doctor {
             checks.addAll(LogChecks.of(options, admin));
             checks.addAll(BalancerChecks.of(targets, admin));
             if (options.url() != null) {
-                checks.addAll(new Bypass(new DirectExchange(transport, tls), ProxySide.of(config, options.url(), transport, clock),
-                        group.next(), config, targets, options.url(), workers, clock).run());
+                DirectExchange direct = new DirectExchange(transport, tls);
+                ProxySide proxySide = ProxySide.of(config, options.url(), transport, clock);
+                checks.addAll(Targets.websocket(options.url())
+                        ? new WebSocketBypass(direct, proxySide, group.next(), targets, options.url(), workers, clock).run()
+                        : new Bypass(direct, proxySide, group.next(), config, targets, options.url(), workers, clock).run());
             }
             List<String> flush = targets.upstreams().stream().map(UpstreamConfig::name).toList();
             return new Report(subject(), checks, Plan.of(checks, flush), System.nanoTime() - start);

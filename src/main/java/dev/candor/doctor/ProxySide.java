@@ -28,11 +28,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How the doctor reaches Candor itself for {@code --url}: plain HTTP, or for an {@code https://} URL the
- * proxy's own TLS client, as if Candor were an upstream, with SNI and name check for the URL's host. The
- * certificates of the config's TLS listener on the URL's port are what is trusted (the question is
- * whether Candor serves what it is configured to serve, for that name); with no such listener, the JVM's
- * trust store.
+ * How the doctor reaches Candor itself for {@code --url}: plain HTTP, or for an {@code https://} (or
+ * {@code wss://}) URL the proxy's own TLS client, as if Candor were an upstream, with SNI and name check
+ * for the URL's host. The certificates of the config's TLS listener on the URL's port are what is
+ * trusted (the question is whether Candor serves what it is configured to serve, for that name); with no
+ * such listener, the JVM's trust store.
  */
 final class ProxySide {
     private final DirectExchange exchange;
@@ -49,10 +49,10 @@ final class ProxySide {
     }
 
     static ProxySide of(CandorConfig config, URI url, Transport transport, Clock clock) {
-        if (!"https".equals(url.getScheme())) {
+        if (!Targets.secure(url)) {
             return new ProxySide(new DirectExchange(transport), null, null, clock);
         }
-        int port = url.getPort() > 0 ? url.getPort() : 443;
+        int port = Targets.portOf(url);
         List<X509Certificate> served = new ArrayList<>();
         for (ListenerConfig l : config.listeners()) {
             if (l.tls() != null && l.address().port() == port) {

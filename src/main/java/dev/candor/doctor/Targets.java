@@ -98,6 +98,21 @@ final class Targets {
                 Map.entry("X-Request-Id", id)));
     }
 
+    /** Whether the client side of {@code url} speaks TLS: {@code https://} and {@code wss://}. */
+    static boolean secure(URI url) {
+        return "https".equals(url.getScheme()) || "wss".equals(url.getScheme());
+    }
+
+    /** Whether {@code url} asks for a WebSocket: {@code ws://} and {@code wss://}. */
+    static boolean websocket(URI url) {
+        return "ws".equals(url.getScheme()) || "wss".equals(url.getScheme());
+    }
+
+    /** The URL's port, or its scheme's default. */
+    static int portOf(URI url) {
+        return url.getPort() > 0 ? url.getPort() : secure(url) ? 443 : 80;
+    }
+
     static String pathOf(URI url) {
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         return url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();

@@ -115,6 +115,24 @@ public final class ConfirmCommand {
         }
     }
 
+    /**
+     * A WebSocket opening handshake sent straight to {@code address} with curl (over TLS the way Candor
+     * speaks it when {@code tls} is not null): the answer's head shows the 101 or the refusal.
+     */
+    public static String websocket(String hostHeader, String uri, String address, Tls tls) {
+        return curl(WEBSOCKET_UPGRADE, "GET", hostHeader, uri, address, tls);
+    }
+
+    /**
+     * The same handshake sent to {@code url} as a client sends it ({@code ws://} and {@code wss://} written
+     * as {@code http://} and {@code https://}, which every curl understands).
+     */
+    public static String websocket(String url) {
+        String http = url.startsWith("ws://") ? "http://" + url.substring(5)
+                : url.startsWith("wss://") ? "https://" + url.substring(6) : url;
+        return "curl " + WEBSOCKET_UPGRADE + " " + quote(http);
+    }
+
     /** A handshake like Candor's: the same SNI name, the same trust, failing on what Candor refuses. */
     public static String openssl(String address, Tls tls) {
         StringBuilder b = new StringBuilder("openssl s_client -connect ").append(quote(address));

@@ -103,6 +103,21 @@ class ConfirmCommandTest {
     }
 
     @Test
+    void aWebSocketHandshakeToAnEndpointCarriesTheUpgradeHeadersThroughConnectTo() {
+        assertThat(ConfirmCommand.websocket("chat.example.com", "/ws?room=1", ADDRESS, null))
+                .isEqualTo("curl " + ConfirmCommand.WEBSOCKET_UPGRADE + " --connect-to 'chat.example.com:80:10.0.0.11:8080'"
+                        + " 'http://chat.example.com/ws?room=1'");
+    }
+
+    @Test
+    void aWebSocketUrlIsWrittenForCurlAsHttpOrHttps() {
+        assertThat(ConfirmCommand.websocket("ws://127.0.0.1:8080/chat"))
+                .isEqualTo("curl " + ConfirmCommand.WEBSOCKET_UPGRADE + " 'http://127.0.0.1:8080/chat'");
+        assertThat(ConfirmCommand.websocket("wss://chat.example.com/chat"))
+                .isEqualTo("curl " + ConfirmCommand.WEBSOCKET_UPGRADE + " 'https://chat.example.com/chat'");
+    }
+
+    @Test
     void aHostileUriReachesCurlAsOneLiteralArgument() throws Exception {
         String uri = "/a'b$(touch /tmp/candor-pwned)`id`;x=\"y\"&z=$HOME\\n";
         String command = ConfirmCommand.forFailure(ErrorType.CONNECTION_TERMINATED, "DELETE", "h'$(id):81", uri,
