@@ -43,6 +43,7 @@ final class StatusView {
         out.put("transport", server.transportName());
         out.put("workers", server.config().effectiveWorkers());
         out.put("client_connections", server.clientConnections());
+        out.put("tunnels_open", server.metrics().openTunnels());
         out.put("requests", server.metrics().requestCount());
         out.put("stale_connection_retries", server.staleRetries());
         out.put("recent_failures", server.failures().total());

@@ -6,6 +6,8 @@ import dev.candor.testing.Cleanup;
 import dev.candor.testing.Ports;
 import dev.candor.testing.ProxyUnderTest;
 import dev.candor.testing.TestBackend;
+import dev.candor.testing.TestWebSocketServer;
+import dev.candor.testing.WsClient;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +51,26 @@ class AdminApiTest {
         assertThat(status.get("listeners").get(0).get("bound").asString())
                 .isEqualTo("127.0.0.1:" + t.proxy().getPort());
         assertThat(t.get("/api/status").headers().firstValue("content-type")).hasValue(Replies.JSON);
+    }
+
+    @Test
+    void statusCountsAWebSocketTunnelWhileItIsOpenAndNoLongerOnceItCloses() {
+        TestWebSocketServer upstream = keep(TestWebSocketServer.start());
+        AdminUnderTest t = keep(AdminUnderTest.start(dir, AdminUnderTest.config("", upstream.port())));
+        assertThat(t.json("/api/status").get("tunnels_open").asLong()).isZero();
+
+        WsClient client = keep(WsClient.to(t.proxy()).connect());
+        assertThat(client.sendText("through the tunnel").awaitText()).isEqualTo("through the tunnel");
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(
+                () -> assertThat(t.json("/api/status").get("tunnels_open").asLong()).isEqualTo(1));
+        assertThat(t.json("/api/status").get("client_connections").asInt())
+                .as("a tunnel's client connection is still a client connection").isEqualTo(1);
+
+        client.close(1000, "done").awaitDisconnected();
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(
+                () -> assertThat(t.json("/api/status").get("tunnels_open").asLong()).isZero());
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.candor.admin;
 
 import dev.candor.testing.Ports;
 import dev.candor.testing.TestBackend;
+import dev.candor.testing.TestWebSocketServer;
+import dev.candor.testing.WsClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
  * installed by {@code .ci/run}): it loads without console errors, shows the upstreams, and shows a
- * provoked error type within seconds. Skipped where Chromium is missing, except in CI.
+ * provoked error type within seconds, and counts open WebSocket tunnels. Skipped where Chromium is missing, except in CI.
  */
 class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -42,6 +44,7 @@ class DashboardBrowserTest {
     @TempDir
     Path dir;
     private TestBackend backend;
+    private TestWebSocketServer chat;
     private AdminUnderTest t;
     private ChromeDriver browser;
     private int refusing;
@@ -54,11 +57,31 @@ class DashboardBrowserTest {
         }
         assumeTrue(present, "skipped: /usr/bin/chromium or /usr/bin/chromedriver not installed (apt: chromium chromium-driver)");
         backend = TestBackend.answering("ok");
+        chat = TestWebSocketServer.start();
         refusing = Ports.refusing();
-        t = AdminUnderTest.start(dir, AdminUnderTest.config("""
-                retries: { attempts: 0 }
-                outlier_detection: off
-                """, backend.port(), refusing));
+        t = AdminUnderTest.start(dir, """
+                listeners:
+                  - address: 127.0.0.1:0
+                admin:
+                  address: 127.0.0.1:0
+                workers: 2
+                routes:
+                  - name: chat
+                    match: { path_prefix: /ws }
+                    upstream: chat
+                  - name: all
+                    upstream: app
+                upstreams:
+                  app:
+                    endpoints:
+                      - address: 127.0.0.1:%d
+                      - address: 127.0.0.1:%d
+                    retries: { attempts: 0 }
+                    outlier_detection: off
+                  chat:
+                    endpoints:
+                      - address: 127.0.0.1:%d
+                """.formatted(backend.port(), refusing, chat.port()));
         ChromeOptions options = new ChromeOptions();
         // Explicit paths: Selenium Manager never tries to download a browser or a driver.
         options.setBinary(CHROMIUM.toFile());
@@ -79,6 +102,9 @@ class DashboardBrowserTest {
         }
         if (backend != null) {
             backend.close();
+        }
+        if (chat != null) {
+            chat.close();
         }
     }
 
@@ -118,5 +144,21 @@ class DashboardBrowserTest {
         List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
         assertThat(errors).as("console errors").isEmpty();
+    }
+
+    @Test
+    void showsTheWebSocketTunnelsOpenRightNow() {
+        browser.get(t.admin.url() + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        wait.until(d -> d.findElement(By.id("tunnels")).getText().equals("0"));
+
+        try (WsClient client = WsClient.to(t.proxy()).connect()) {
+            assertThat(client.sendText("hello").awaitText()).isEqualTo("hello");
+
+            wait.until(d -> d.findElement(By.id("tunnels")).getText().equals("1"));
+            client.close(1000, "done").awaitDisconnected();
+        }
+
+        wait.until(d -> d.findElement(By.id("tunnels")).getText().equals("0"));
     }
 }

@@ -63,6 +63,7 @@
     }
     document.getElementById("config").textContent = text;
     document.getElementById("clients").textContent = s.client_connections;
+    document.getElementById("tunnels").textContent = s.tunnels_open;
   }
 
   function renderUpstreams(data) {
