@@ -38,7 +38,8 @@ final class ExchangeLog {
     String detail;
     String limit;
 
-    /** Set for a tunnel's line only. */
+    /** When the exchange switched protocols (trace time), or -1; set for a tunnel's line only, like the two below. */
+    long switchedNanos = -1;
     Long bytesReceived;
     TunnelClose close;
 

@@ -75,7 +75,9 @@ final class FailureRecorder {
     }
 
     private static void recordMetrics(Metrics metrics, ExchangeLog f, ErrorType error, Attempt last) {
-        metrics.request(f.route == null ? null : f.route.name(), f.status, f.trace.elapsedNanos());
+        // A tunnel's request ended with its 101: its life afterwards is not request latency.
+        long requestNanos = f.switchedNanos >= 0 ? f.switchedNanos : f.trace.elapsedNanos();
+        metrics.request(f.route == null ? null : f.route.name(), f.status, requestNanos);
         if (error != null) {
             metrics.error(error, f.upstream == null ? null : f.upstream.name(),
                     last == null ? null : last.endpoint.label());

@@ -101,6 +101,7 @@ final class Tunnel {
         lastActivityNanos = now();
         metrics.tunnels(1);
         exchange.trace.add(TraceEvent.TUNNEL_OPENED);
+        exchange.log.switchedNanos = exchange.trace.elapsedNanos();
         clientEnd.relayEarly();
         upstreamEnd.relayEarly();
         for (End e : new End[]{clientEnd, upstreamEnd}) {

@@ -70,6 +70,25 @@ class WebSocketMetricsTest {
     }
 
     @Test
+    void aLongTunnelCountsAsARequestUntilItsSwitchNotForItsWholeLife() {
+        double countBefore = proxy.metric("candor_request_duration_seconds_count");
+        double sumBefore = proxy.metric("candor_request_duration_seconds_sum");
+        WsClient client = cleanup.add(WsClient.to(proxy.address()).connect());
+        long opened = System.nanoTime();
+        client.sendText("still here").awaitText();
+
+        // The tunnel lives 1.5 s: Awaitility holds the test until then, checking that it stays open.
+        await().pollDelay(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5))
+                .until(() -> client.isOpen() && System.nanoTime() - opened >= 1_500_000_000L);
+        client.close(1000, "done").awaitDisconnected();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(
+                () -> assertThat(proxy.metric("candor_request_duration_seconds_count")).isEqualTo(countBefore + 1));
+
+        assertThat(proxy.metric("candor_request_duration_seconds_sum") - sumBefore)
+                .as("the upgrade request took well under the tunnel's 1.5 s").isLessThan(1.0);
+    }
+
+    @Test
     void bytesAreCountedAsTheyPassNotOnlyWhenATunnelEnds() {
         double toClientBefore = toClient();
         double toUpstreamBefore = toUpstream();
