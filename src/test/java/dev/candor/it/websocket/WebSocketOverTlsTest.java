@@ -19,7 +19,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** wss:// through a TLS listener (both ALPN protocols offered) to a plain ws:// upstream. */
+/** wss:// through a TLS listener to a plain ws:// upstream, and ws:// to an upstream that speaks only TLS. */
 class WebSocketOverTlsTest {
     @TempDir
     Path dir;
@@ -68,6 +68,28 @@ class WebSocketOverTlsTest {
         assertThat(entry.protocol()).isEqualTo("websocket");
         assertThat(entry.close()).isEqualTo(new TunnelClose("client", 1000, "bye"));
         assertThat(entry.bytesSent()).as("WebSocket bytes, not TLS records").isEqualTo(client.tunnelBytesReceived());
+        assertThat(entry.bytesReceived()).isEqualTo(client.tunnelBytesSent());
+    }
+
+    @Test
+    void aTunnelToATlsUpstreamCarriesFramesInsideTheUpstreamsTls() throws Exception {
+        TestPki ca = TestPki.newCa(dir, "Candor Test CA");
+        TestPki.Issued backend = ca.issue("127.0.0.1").write("backend");
+        TestWebSocketServer upstream = cleanup.add(TestWebSocketServer.startTls(io.netty.handler.ssl.SslContextBuilder
+                .forServer(backend.keys().getPrivate(), backend.certificate()).build()));
+        ProxyUnderTest proxy = cleanup.add(ProxyUnderTest.inFrontOf(upstream.port(), "",
+                "tls:\n  ca: " + ca.caFile() + "\n"));
+
+        WsClient client = cleanup.add(WsClient.to(proxy.address()).header("X-Request-Id", "ws-to-tls").connect());
+
+        assertThat(client.sendText("to a tls upstream").awaitText()).isEqualTo("to a tls upstream");
+        client.sendText("close:4002:tls upstream says bye");
+        assertThat(client.awaitClose()).isEqualTo(new WsClose(4002, "tls upstream says bye"));
+        client.awaitDisconnected();
+        AccessLogEntry entry = proxy.accessLog().awaitEntry("ws-to-tls");
+        assertThat(entry.status()).isEqualTo(101);
+        assertThat(entry.tlsMs()).as("the upgrade opened a TLS connection to the upstream").isNotNull();
+        assertThat(entry.close()).isEqualTo(new TunnelClose("upstream", 4002, "tls upstream says bye"));
         assertThat(entry.bytesReceived()).isEqualTo(client.tunnelBytesSent());
     }
 }
