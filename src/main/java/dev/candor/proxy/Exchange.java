@@ -93,7 +93,7 @@ final class Exchange {
         this.context = context;
         this.request = request;
         this.limits = context.limits();
-        this.trace = new Trace(context.ticker()::nanoTime);
+        this.trace = context.newTrace();
         this.log = new ExchangeLog(context.ticker().now(), trace, downstream.clientIp());
         this.relay = new Relay(this, downstream);
         this.http10 = request.protocolVersion().minorVersion() == 0;

@@ -1,7 +1,6 @@
 package dev.candor.proxy;
 
 import dev.candor.failure.AttemptReport;
-import dev.candor.failure.Cause;
 import dev.candor.failure.DnsEvidence;
 import dev.candor.failure.ConfirmCommand;
 import dev.candor.failure.ErrorType;
@@ -9,14 +8,12 @@ import dev.candor.failure.FailureReport;
 import dev.candor.failure.Signal;
 import dev.candor.observe.AccessLogEntry;
 import dev.candor.observe.Metrics;
-import dev.candor.observe.Trace;
 import dev.candor.upstream.DnsProvenance;
 import dev.candor.upstream.DnsSource;
 import dev.candor.upstream.Upstream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;

@@ -8,10 +8,12 @@ import dev.candor.observe.AccessLog;
 import dev.candor.observe.Metrics;
 import dev.candor.observe.RecentFailures;
 import dev.candor.observe.Ticker;
+import dev.candor.observe.Trace;
 import dev.candor.upstream.Upstreams;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -27,6 +29,8 @@ public final class ProxyContext {
     private final Upstreams upstreams;
     private final FilterChain filters;
     private final Shared shared;
+    /** The ticker's monotonic clock, made once: every exchange's trace reads it. */
+    private final LongSupplier nanoClock;
 
     /** What outlives a reload. */
     private record Shared(ConnectionPools pools, AccessLog accessLog, RecentFailures failures, Metrics metrics,
@@ -49,6 +53,7 @@ public final class ProxyContext {
         this.config = requireNonNull(config, "config");
         this.router = new Router(config.routes());
         this.filters = FilterChain.DEFAULT;
+        this.nanoClock = shared.ticker::nanoTime;
         this.upstreams = requireNonNull(upstreams, "upstreams");
         this.shared = shared;
     }
@@ -85,6 +90,11 @@ public final class ProxyContext {
     /** Where exchanges read the time. */
     Ticker ticker() {
         return shared.ticker;
+    }
+
+    /** A new trace of one exchange, timed by the ticker. */
+    Trace newTrace() {
+        return new Trace(nanoClock);
     }
 
     /** The filters every exchange of this snapshot passes through, between routing and forwarding. */

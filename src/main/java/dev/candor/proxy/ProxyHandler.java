@@ -4,7 +4,6 @@ import dev.candor.failure.Actor;
 import dev.candor.failure.Cause;
 import dev.candor.failure.Phase;
 import dev.candor.failure.Signal;
-import dev.candor.observe.Trace;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -202,7 +201,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void replyAndClose(HttpResponseStatus status, String reason) {
         ProxyContext context = contexts.get();
-        ExchangeLog log = new ExchangeLog(context.ticker().now(), new Trace(context.ticker()::nanoTime), clientIp)
+        ExchangeLog log = new ExchangeLog(context.ticker().now(), context.newTrace(), clientIp)
                 .request(RequestIds.generate(), null, null, false);
         Cause cause = new Cause(Phase.CLIENT_REQUEST, Actor.CLIENT, Signal.CLIENT_FAULT, null);
         FullHttpResponse reply = LocalReply.build(ctx.alloc(),
