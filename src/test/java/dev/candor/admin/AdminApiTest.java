@@ -1,5 +1,6 @@
 package dev.candor.admin;
 
+import dev.candor.testing.AdminUnderTest;
 import dev.candor.config.AdminConfig;
 import dev.candor.config.HostPort;
 import dev.candor.testing.Cleanup;
@@ -46,10 +47,10 @@ class AdminApiTest {
 
         assertThat(status.get("version").asString()).isEqualTo("test");
         assertThat(status.get("uptime_s").asLong()).isGreaterThanOrEqualTo(0);
-        assertThat(status.get("config").get("file").asString()).isEqualTo(t.file.toAbsolutePath().toString());
-        assertThat(status.get("config").get("sha256").asString()).isEqualTo(Reloader.hashOrNull(t.file)).hasSize(64);
+        assertThat(status.get("config").get("file").asString()).isEqualTo(t.file().toAbsolutePath().toString());
+        assertThat(status.get("config").get("sha256").asString()).isEqualTo(Reloader.hashOrNull(t.file())).hasSize(64);
         assertThat(status.get("listeners").get(0).get("bound").asString())
-                .isEqualTo("127.0.0.1:" + t.proxy().getPort());
+                .isEqualTo("127.0.0.1:" + t.address().getPort());
         assertThat(t.get("/api/status").headers().firstValue("content-type")).hasValue(Replies.JSON);
     }
 
@@ -84,7 +85,7 @@ class AdminApiTest {
         for (int i = 0; i < 8; i++) {
             t.request("/x");
         }
-        t.accessLog.awaitEntries(8);
+        t.accessLog().awaitEntries(8);
 
         JsonNode app = t.json("/api/upstreams").get("upstreams").get(0);
 

@@ -1,5 +1,6 @@
 package dev.candor.admin;
 
+import dev.candor.testing.AdminUnderTest;
 import dev.candor.testing.Cleanup;
 import dev.candor.testing.TestBackend;
 import dev.candor.testing.TestDnsServer;
@@ -50,7 +51,7 @@ class AdminDnsTest {
         HttpResponse<String> failed = t.request("/refused");
         assertThat(failed.statusCode()).isEqualTo(502);
         String id = failed.headers().firstValue("X-Request-Id").orElseThrow();
-        t.accessLog.awaitEntries(2);
+        t.accessLog().awaitEntries(2);
         JsonNode evidence = t.json("/api/errors/" + id).get("dns");
         assertThat(evidence).hasSize(1);
         assertThat(evidence.get(0).get("address").asString()).isEqualTo("127.0.0.1:" + backend.port());

@@ -1,5 +1,6 @@
 package dev.candor.admin;
 
+import dev.candor.testing.AdminUnderTest;
 import dev.candor.testing.Ports;
 import dev.candor.testing.TestBackend;
 import dev.candor.testing.TestWebSocketServer;
@@ -110,7 +111,7 @@ class DashboardBrowserTest {
 
     @Test
     void showsTheUpstreamsThenAProvokedErrorTypeWithItsEvidenceAndLogsNoConsoleError() throws Exception {
-        browser.get(t.admin.url() + "/");
+        browser.get(t.adminUri("/").toString());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
 
         WebElement upstream = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-upstream='app']")));

@@ -1,5 +1,6 @@
 package dev.candor.admin;
 
+import dev.candor.testing.AdminUnderTest;
 import dev.candor.testing.Ports;
 import dev.candor.testing.TestBackend;
 import org.junit.jupiter.api.AfterEach;
@@ -49,14 +50,14 @@ class MetricsTest {
         for (int i = 0; i < 4; i++) {
             assertThat(t.request("/x").statusCode()).isEqualTo(200);
         }
-        t.accessLog.awaitEntries(4);
+        t.accessLog().awaitEntries(4);
         List<PrometheusParser.Sample> before = scrape("prometheus");
         double ok = value(before, "candor_requests_total", Map.of("route", "all", "code", "2xx"));
 
         for (int i = 0; i < 5; i++) {
             assertThat(t.request("/x").statusCode()).isEqualTo(200);
         }
-        t.accessLog.awaitEntries(9);
+        t.accessLog().awaitEntries(9);
         List<PrometheusParser.Sample> after = scrape("prometheus");
 
         assertThat(value(after, "candor_requests_total", Map.of("route", "all", "code", "2xx"))).isEqualTo(ok + 5);
@@ -92,7 +93,7 @@ class MetricsTest {
         assertThat(t.post("/api/reload").statusCode()).isEqualTo(200);
         assertThat(t.request("/x").statusCode()).isEqualTo(502);
         assertThat(t.request("/x").statusCode()).isEqualTo(502);
-        t.accessLog.awaitEntries(2);
+        t.accessLog().awaitEntries(2);
 
         List<PrometheusParser.Sample> samples = scrape("prometheus");
 
@@ -108,7 +109,7 @@ class MetricsTest {
     @Test
     void openMetricsIsServedOnRequestAndParsesToo() {
         t.request("/x");
-        t.accessLog.awaitEntries(1);
+        t.accessLog().awaitEntries(1);
         HttpResponse<String> r = t.send(t.admin("/metrics")
                 .header("Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8").GET().build());
         assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(

@@ -1,5 +1,6 @@
 package dev.candor.admin;
 
+import dev.candor.testing.AdminUnderTest;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;

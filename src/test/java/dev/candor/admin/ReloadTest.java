@@ -1,5 +1,6 @@
 package dev.candor.admin;
 
+import dev.candor.testing.AdminUnderTest;
 import dev.candor.testing.Cleanup;
 import dev.candor.testing.Reply;
 import dev.candor.testing.TestBackend;
@@ -71,8 +72,8 @@ class ReloadTest {
         AdminUnderTest t = keep(AdminUnderTest.start(dir, config(app.port(), "30s", "spare", side.port())));
         assertThat(t.request("/").body()).isEqualTo("app");
         assertThat(t.request("/side/x").body()).isEqualTo("side");
-        Upstream before = t.server.upstreams().get("app");
-        t.server.drain("spare", "127.0.0.1:" + side.port(), true);
+        Upstream before = t.server().upstreams().get("app");
+        t.server().drain("spare", "127.0.0.1:" + side.port(), true);
 
         t.rewrite(config(app.port(), "30s", "extra", extra.port()));
         HttpResponse<String> reloaded = t.post("/api/reload");
@@ -83,8 +84,8 @@ class ReloadTest {
         assertThat(body.get("upstreams").get("kept").toString()).isEqualTo("[\"app\"]");
         assertThat(body.get("upstreams").get("started").toString()).isEqualTo("[\"extra\"]");
         assertThat(body.get("upstreams").get("retired").toString()).isEqualTo("[\"spare\"]");
-        assertThat(t.server.upstreams().get("app")).isSameAs(before);
-        assertThat(t.server.upstreams().get("spare")).isNull();
+        assertThat(t.server().upstreams().get("app")).isSameAs(before);
+        assertThat(t.server().upstreams().get("spare")).isNull();
         assertThat(t.request("/").body()).isEqualTo("app");
         assertThat(app.acceptedConnections()).as("the pooled connection to app was reused").isEqualTo(1);
         assertThat(t.request("/side/x").body()).isEqualTo("extra");
@@ -94,13 +95,13 @@ class ReloadTest {
         // Back to a config naming spare again: a new object, so its drain was not carried over...
         t.rewrite(config(app.port(), "31s", "spare", side.port()));
         assertThat(t.post("/api/reload").statusCode()).isEqualTo(200);
-        assertThat(t.server.upstreams().get("app")).as("app's config changed").isNotSameAs(before);
+        assertThat(t.server().upstreams().get("app")).as("app's config changed").isNotSameAs(before);
         assertThat(t.request("/side/x").body()).isEqualTo("side");
         // ...while a drain of an upstream kept across a reload stays.
-        Upstream appNow = t.server.upstreams().get("app");
-        t.server.drain("app", "127.0.0.1:" + app.port(), true);
+        Upstream appNow = t.server().upstreams().get("app");
+        t.server().drain("app", "127.0.0.1:" + app.port(), true);
         assertThat(t.post("/api/reload").statusCode()).isEqualTo(200);
-        assertThat(t.server.upstreams().get("app")).isSameAs(appNow);
+        assertThat(t.server().upstreams().get("app")).isSameAs(appNow);
         assertThat(appNow.endpoints().get(0).health().isDraining()).isTrue();
     }
 
@@ -110,7 +111,7 @@ class ReloadTest {
         CompletableFuture<Reply> held = new CompletableFuture<>();
         TestBackend spare = keep(TestBackend.start((request, reply) -> held.complete(reply)));
         AdminUnderTest t = keep(AdminUnderTest.start(dir, config(app.port(), "30s", "spare", spare.port())));
-        CompletableFuture<HttpResponse<String>> inFlight = t.http.sendAsync(
+        CompletableFuture<HttpResponse<String>> inFlight = t.http().sendAsync(
                 HttpRequest.newBuilder(t.proxyUri("/side/slow")).build(), HttpResponse.BodyHandlers.ofString());
         Reply reply = held.get(10, TimeUnit.SECONDS);
 
@@ -160,7 +161,7 @@ class ReloadTest {
         AdminUnderTest t = keep(AdminUnderTest.start(dir, base.formatted(dns.address(), "spare", app.port(), "spare",
                 "127.0.0.1:" + app.port())));
         assertThat(t.request("/").body()).isEqualTo("app");
-        Upstream before = t.server.upstreams().get("app");
+        Upstream before = t.server().upstreams().get("app");
         int appLookups = dns.queries("app.test", DnsRecordType.A);
 
         t.rewrite(base.formatted(dns.address(), "extra", app.port(), "extra", "extra.test:" + extra.port()));
@@ -170,7 +171,7 @@ class ReloadTest {
         assertThat(first.statusCode()).as("no dns_timeout: %s", first.headers().firstValue("proxy-status"))
                 .isEqualTo(200);
         assertThat(first.body()).isEqualTo("extra");
-        assertThat(t.server.upstreams().get("app")).isSameAs(before);
+        assertThat(t.server().upstreams().get("app")).isSameAs(before);
         assertThat(dns.queries("app.test", DnsRecordType.A)).as("the kept upstream's answer was not asked again")
                 .isEqualTo(appLookups);
         JsonNode extraEndpoint = t.json("/api/upstreams/extra").get("endpoints").get(0);
@@ -183,8 +184,8 @@ class ReloadTest {
     void anInvalidFileAnswers400WithEveryErrorLocatedAndChangesNothing() {
         TestBackend app = keep(TestBackend.answering("app"));
         AdminUnderTest t = keep(AdminUnderTest.start(dir, config(app.port(), "30s", "spare", app.port())));
-        var running = t.server.config();
-        String hash = t.reloader.hash();
+        var running = t.server().config();
+        String hash = t.reloader().hash();
         t.rewrite(config(app.port(), "30 parsecs", "spare", app.port()).replace("workers: 2", "workers: 2\ncolour: blue")
                 .replace("upstream: app", "upstream: nowhere"));
 
@@ -193,13 +194,13 @@ class ReloadTest {
         AdminApiTest.assertProblem(refused, 400, "urn:candor:admin:invalid-config");
         List<String> errors = new ArrayList<>();
         AdminUnderTest.parse(refused).get("errors").forEach(e -> errors.add(e.asString()));
-        String file = t.file.toString();
+        String file = t.file().toString();
         assertThat(errors).hasSize(3);
         assertThat(errors.get(0)).startsWith(file + ":6:1: unknown key 'colour'");
         assertThat(errors.get(1)).startsWith(file + ":12:15: routes[1].upstream: ").contains("nowhere");
         assertThat(errors.get(2)).startsWith(file + ":17:27: upstreams.app.timeouts.response: ");
-        assertThat(t.server.config()).isSameAs(running);
-        assertThat(t.reloader.hash()).isEqualTo(hash);
+        assertThat(t.server().config()).isSameAs(running);
+        assertThat(t.reloader().hash()).isEqualTo(hash);
         assertThat(t.request("/").statusCode()).isEqualTo(200);
         JsonNode last = t.json("/api/status").get("config").get("last_reload");
         assertThat(last.get("ok").asBoolean()).isFalse();
@@ -260,15 +261,15 @@ class ReloadTest {
         TestBackend spare = keep(TestBackend.answering("spare"));
         TestBackend extra = keep(TestBackend.answering("extra"));
         AdminUnderTest t = keep(AdminUnderTest.start(dir, config(app.port(), "30s", "spare", spare.port())));
-        keep(ConfigWatcher.start(t.reloader, Duration.ofMillis(50)));
+        keep(ConfigWatcher.start(t.reloader(), Duration.ofMillis(50)));
 
         t.rewrite(config(app.port(), "30s", "extra", extra.port()));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> t.request("/side/x").body().equals("extra"));
-        assertThat(t.reloader.last().trigger()).isEqualTo("file change");
+        assertThat(t.reloader().last().trigger()).isEqualTo("file change");
         t.rewrite("routes: [");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !t.reloader.last().ok());
-        Reloader.Result broken = t.reloader.last();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !t.reloader().last().ok());
+        Reloader.Result broken = t.reloader().last();
         t.rewrite("routes: [");  // same content again: no new attempt
         assertThat(t.request("/side/x").body()).isEqualTo("extra");
         t.rewrite(config(app.port(), "30s", "spare", spare.port()));

@@ -1,7 +1,11 @@
 package dev.candor.testing;
 
+import io.netty.handler.codec.http.HttpHeaders;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,6 +15,15 @@ public record Header(String name, String value) {
     public Header {
         requireNonNull(name, "name");
         requireNonNull(value, "value");
+    }
+
+    /** Every field of Netty's {@code headers}, in order. */
+    static List<Header> list(HttpHeaders headers) {
+        List<Header> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : headers) {
+            out.add(new Header(e.getKey(), e.getValue()));
+        }
+        return out;
     }
 
     /** The first value of {@code name} (case-insensitive) in {@code headers}, or null. */

@@ -59,11 +59,31 @@ public final class ProxyUnderTest implements AutoCloseable {
      * backends that are not a {@link TestBackend}, such as a closed port or a listener that never accepts.
      */
     public static ProxyUnderTest inFrontOf(int backendPort, String topLevelYaml, String upstreamYaml) {
+        return start(inFrontOfYaml("", topLevelYaml, upstreamYaml), Map.of("BACKEND_PORT", backendPort));
+    }
+
+    /**
+     * The same with every default, but the listener speaks TLS (both ALPN protocols offered) with {@code cert}
+     * as its only certificate.
+     */
+    public static ProxyUnderTest tlsInFrontOf(int backendPort, TestPki.Issued cert) {
+        String tls = """
+                tls:
+                  certificates:
+                    - cert: ${CERT}
+                      key: ${KEY}
+                """;
+        return start(inFrontOfYaml(tls, "", ""),
+                Map.of("BACKEND_PORT", backendPort, "CERT", cert.certFile(), "KEY", cert.keyFile()));
+    }
+
+    private static String inFrontOfYaml(String listenerYaml, String topLevelYaml, String upstreamYaml) {
         // Two event loops unless the test chooses: enough to show cross-loop behaviour, cheap to start.
         String workers = topLevelYaml.contains("workers:") ? "" : "workers: 2";
-        String yaml = """
+        return """
                 listeners:
                   - address: 127.0.0.1:0
+                %s
                 %s
                 %s
                 routes:
@@ -74,8 +94,8 @@ public final class ProxyUnderTest implements AutoCloseable {
                     endpoints:
                       - address: 127.0.0.1:${BACKEND_PORT}
                 %s
-                """.formatted(workers, topLevelYaml, upstreamYaml.indent(4).stripTrailing());
-        return start(yaml, Map.of("BACKEND_PORT", backendPort));
+                """.formatted(listenerYaml.indent(4).stripTrailing(), workers, topLevelYaml,
+                upstreamYaml.indent(4).stripTrailing());
     }
 
     /**

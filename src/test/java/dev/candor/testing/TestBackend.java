@@ -1,18 +1,8 @@
 package dev.candor.testing;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -21,19 +11,14 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,46 +34,21 @@ import static org.awaitility.Awaitility.await;
 public final class TestBackend implements AutoCloseable {
     private static final int KEEP_BODY_BYTES = 1024 * 1024;
 
-    private final EventLoopGroup group;
-    private final Channel server;
-    private final ChannelGroup connections = new DefaultChannelGroup("backend", GlobalEventExecutor.INSTANCE);
+    private final LoopbackServer server;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    private final AtomicInteger accepted = new AtomicInteger();
-    private final AtomicInteger open = new AtomicInteger();
-    private final AtomicInteger peakOpen = new AtomicInteger();
     private final AtomicInteger closedByPeer = new AtomicInteger();
-    private volatile boolean stopping;
     private final AtomicInteger heads = new AtomicInteger();
     private final AtomicLong bodyBytes = new AtomicLong();
     private volatile BackendScript script;
 
     private TestBackend(BackendScript script, InetSocketAddress bind, SslContext tls) {
         this.script = requireNonNull(script, "script");
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-backend", true),
-                NioIoHandler.newFactory());
-        try {
-            this.server = new ServerBootstrap()
-                    .group(group)
-                    .channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            if (tls != null) {
-                                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
-                            }
-                            ch.pipeline()
-                                    .addLast(new HttpRequestDecoder(new HttpDecoderConfig()
-                                            .setMaxInitialLineLength(64 * 1024)
-                                            .setMaxHeaderSize(64 * 1024)
-                                            .setMaxChunkSize(64 * 1024)))
-                                    .addLast(new Recorder(accepted.incrementAndGet()));
-                        }
-                    })
-                    .bind(bind).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw e;
-        }
+        this.server = new LoopbackServer("test-backend", bind, tls, (pipeline, connection) -> pipeline
+                .addLast(new HttpRequestDecoder(new HttpDecoderConfig()
+                        .setMaxInitialLineLength(64 * 1024)
+                        .setMaxHeaderSize(64 * 1024)
+                        .setMaxChunkSize(64 * 1024)))
+                .addLast(new Recorder(connection)));
     }
 
     /** Starts a backend that answers every request with {@code script}. */
@@ -115,7 +75,7 @@ public final class TestBackend implements AutoCloseable {
     }
 
     public int port() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return server.port();
     }
 
     /** Replaces the script for requests that complete from now on. */
@@ -151,12 +111,12 @@ public final class TestBackend implements AutoCloseable {
 
     /** Connections accepted since the start. */
     public int acceptedConnections() {
-        return accepted.get();
+        return server.acceptedConnections();
     }
 
     /** Connections open right now. */
     public int openConnections() {
-        return open.get();
+        return server.openConnections();
     }
 
     /**
@@ -170,7 +130,7 @@ public final class TestBackend implements AutoCloseable {
 
     /** The most connections that were ever open at the same time. */
     public int peakOpenConnections() {
-        return peakOpen.get();
+        return server.peakOpenConnections();
     }
 
     /**
@@ -180,11 +140,11 @@ public final class TestBackend implements AutoCloseable {
      * hand it to another thread).
      */
     public void stopListening() {
-        if (server.eventLoop().inEventLoop()) {
+        if (server.listener().eventLoop().inEventLoop()) {
             throw new IllegalStateException("stopListening() waits for the event loop: call it from another thread");
         }
         int port = port();
-        server.close().syncUninterruptibly();
+        server.listener().close().syncUninterruptibly();
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> refuses(port));
     }
 
@@ -202,13 +162,7 @@ public final class TestBackend implements AutoCloseable {
     /** Closes the listening socket and every connection; again is a no-op (a test may kill a backend early). */
     @Override
     public void close() {
-        if (stopping) {
-            return;
-        }
-        stopping = true;
-        server.close().syncUninterruptibly();
-        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        server.close();
     }
 
     /** Assembles one request at a time from the decoder's pieces, then hands it to the script. */
@@ -224,13 +178,10 @@ public final class TestBackend implements AutoCloseable {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-            connections.add(ctx.channel());
             Reply mine = new Reply(ctx.channel());
             reply = mine;
             ctx.channel().closeFuture().addListener(f -> {
-                open.decrementAndGet();
-                if (!mine.closedByBackend() && !stopping) {
+                if (!mine.closedByBackend() && !server.stopping()) {
                     closedByPeer.incrementAndGet();
                 }
             });
@@ -267,20 +218,12 @@ public final class TestBackend implements AutoCloseable {
 
         private void finish(HttpHeaders trailers) {
             RecordedRequest recorded = new RecordedRequest(connection, head.method().name(), head.uri(),
-                    head.protocolVersion().text(), list(head.headers()), body.length(), body.sha256(),
-                    body.bytes(), list(trailers));
+                    head.protocolVersion().text(), Header.list(head.headers()), body.length(), body.sha256(),
+                    body.bytes(), Header.list(trailers));
             head = null;
             body = null;
             requests.add(recorded);
             script.respond(recorded, reply);
-        }
-
-        private static List<Header> list(HttpHeaders headers) {
-            List<Header> out = new ArrayList<>();
-            for (Map.Entry<String, String> e : headers) {
-                out.add(new Header(e.getKey(), e.getValue()));
-            }
-            return out;
         }
 
         @Override

@@ -1,20 +1,10 @@
 package dev.candor.testing;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -33,15 +23,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,23 +67,16 @@ public final class TestWebSocketServer implements AutoCloseable {
     private record SwitchTo(String protocol) implements Mode {
     }
 
-    private final EventLoopGroup group;
-    private final Channel server;
-    private final ChannelGroup connections = new DefaultChannelGroup("ws-server", GlobalEventExecutor.INSTANCE);
+    private final LoopbackServer server;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final List<byte[]> pings = new CopyOnWriteArrayList<>();
     private final List<WsClose> closesReceived = new CopyOnWriteArrayList<>();
-    private final AtomicInteger accepted = new AtomicInteger();
-    private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger handshakes = new AtomicInteger();
     private final AtomicInteger openWebSockets = new AtomicInteger();
     private final AtomicInteger messages = new AtomicInteger();
     private volatile Mode mode = new Accept();
-    private volatile boolean stopping;
 
     private TestWebSocketServer(SslContext tls) {
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-ws-server", true),
-                NioIoHandler.newFactory());
         WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(PATH)
                 .checkStartsWith(true)
@@ -107,31 +86,15 @@ public final class TestWebSocketServer implements AutoCloseable {
                 .handleCloseFrames(false)
                 .sendCloseFrame(null)
                 .build();
-        try {
-            this.server = new ServerBootstrap()
-                    .group(group)
-                    .channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            if (tls != null) {
-                                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
-                            }
-                            ch.pipeline()
-                                    .addLast(new HttpServerCodec())
-                                    .addLast(new HttpObjectAggregator(64 * 1024))
-                                    .addLast(new UpgradeGate(accepted.incrementAndGet()))
-                                    .addLast(new PingRecorder())
-                                    .addLast(new WebSocketServerProtocolHandler(config))
-                                    .addLast(new WebSocketFrameAggregator(MAX_MESSAGE))
-                                    .addLast(new Echo());
-                        }
-                    })
-                    .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw e;
-        }
+        this.server = new LoopbackServer("test-ws-server", new InetSocketAddress("127.0.0.1", 0), tls,
+                (pipeline, connection) -> pipeline
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpObjectAggregator(64 * 1024))
+                        .addLast(new UpgradeGate(connection))
+                        .addLast(new PingRecorder())
+                        .addLast(new WebSocketServerProtocolHandler(config))
+                        .addLast(new WebSocketFrameAggregator(MAX_MESSAGE))
+                        .addLast(new Echo()));
     }
 
     /** Starts a server that accepts upgrades and echoes. */
@@ -145,7 +108,7 @@ public final class TestWebSocketServer implements AutoCloseable {
     }
 
     public int port() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return server.port();
     }
 
     /** From now on, answers every request with {@code status} and a text/plain {@code body}, keeping the connection. */
@@ -190,12 +153,12 @@ public final class TestWebSocketServer implements AutoCloseable {
 
     /** TCP connections accepted since the start. */
     public int acceptedConnections() {
-        return accepted.get();
+        return server.acceptedConnections();
     }
 
     /** TCP connections open right now. */
     public int openConnections() {
-        return open.get();
+        return server.openConnections();
     }
 
     /** Upgraded connections open right now. */
@@ -234,26 +197,17 @@ public final class TestWebSocketServer implements AutoCloseable {
     /** Waits (at most 10 s) until no connection is open. */
     public void awaitNoConnections() {
         await("every connection to the WebSocket server closed").atMost(Duration.ofSeconds(10))
-                .until(() -> open.get() == 0);
+                .until(() -> server.openConnections() == 0);
     }
 
     /** Closes the listening socket and every connection (without close frames); again is a no-op. */
     @Override
     public void close() {
-        if (stopping) {
-            return;
-        }
-        stopping = true;
-        server.close().syncUninterruptibly();
-        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        server.close();
     }
 
     private static RecordedRequest record(int connection, FullHttpRequest request) {
-        List<Header> headers = new ArrayList<>();
-        for (Map.Entry<String, String> e : request.headers()) {
-            headers.add(new Header(e.getKey(), e.getValue()));
-        }
+        List<Header> headers = Header.list(request.headers());
         byte[] body = new byte[request.content().readableBytes()];
         request.content().getBytes(request.content().readerIndex(), body);
         return new RecordedRequest(connection, request.method().name(), request.uri(),
@@ -267,14 +221,6 @@ public final class TestWebSocketServer implements AutoCloseable {
 
         UpgradeGate(int connection) {
             this.connection = connection;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            open.incrementAndGet();
-            connections.add(ctx.channel());
-            ctx.channel().closeFuture().addListener(f -> open.decrementAndGet());
-            ctx.fireChannelActive();
         }
 
         @Override

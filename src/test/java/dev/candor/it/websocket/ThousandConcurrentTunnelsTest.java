@@ -2,6 +2,7 @@ package dev.candor.it.websocket;
 
 import dev.candor.observe.AccessLogEntry;
 import dev.candor.observe.AccessLogEntry.TunnelClose;
+import dev.candor.testing.AdminUnderTest;
 import dev.candor.testing.Cleanup;
 import dev.candor.testing.TestWebSocketServer;
 import dev.candor.testing.WsClient;
@@ -44,7 +45,7 @@ class ThousandConcurrentTunnelsTest {
     @Timeout(180)
     void aThousandConcurrentTunnelsEachEchoAMessageInBoundedMemoryAndAllCloseAfterwards() {
         TestWebSocketServer upstream = cleanup.add(TestWebSocketServer.start());
-        ProxyWithAdmin proxy = cleanup.add(ProxyWithAdmin.start(dir, ProxyWithAdmin.config("app", upstream.port(), "")));
+        AdminUnderTest proxy = cleanup.add(AdminUnderTest.start(dir, AdminUnderTest.config("", upstream.port())));
         // One tunnel first, so that classes, pools and buffers that exist once are not counted as growth.
         try (WsClient warmUp = WsClient.to(proxy.address()).connect()) {
             warmUp.sendText("warm").awaitText();
@@ -94,7 +95,7 @@ class ThousandConcurrentTunnelsTest {
         });
     }
 
-    private static List<AccessLogEntry> tunnelLines(ProxyWithAdmin proxy) {
+    private static List<AccessLogEntry> tunnelLines(AdminUnderTest proxy) {
         return proxy.accessLog().entries().stream()
                 .filter(e -> e.requestId() != null && e.requestId().startsWith("ws-many-")).toList();
     }

@@ -1,5 +1,6 @@
 package dev.candor.it.websocket;
 
+import dev.candor.testing.AdminUnderTest;
 import dev.candor.testing.Cleanup;
 import dev.candor.testing.Payload;
 import dev.candor.testing.TestWebSocketServer;
@@ -24,11 +25,11 @@ class WebSocketMetricsTest {
     final Cleanup cleanup = new Cleanup();
 
     private final TestWebSocketServer upstream = cleanup.add(TestWebSocketServer.start());
-    private ProxyWithAdmin proxy;
+    private AdminUnderTest proxy;
 
     @BeforeEach
     void start() {
-        proxy = cleanup.add(ProxyWithAdmin.start(dir, ProxyWithAdmin.config("app", upstream.port(), "")));
+        proxy = cleanup.add(AdminUnderTest.start(dir, AdminUnderTest.config("", upstream.port())));
     }
 
     private double toClient() {

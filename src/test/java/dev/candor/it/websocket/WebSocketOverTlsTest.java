@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,22 +31,7 @@ class WebSocketOverTlsTest {
         TestPki ca = TestPki.newCa(dir, "Candor Test CA");
         TestPki.Issued site = ca.issue("site.test").write("site");
         TestWebSocketServer upstream = cleanup.add(TestWebSocketServer.start());
-        ProxyUnderTest proxy = cleanup.add(ProxyUnderTest.start("""
-                listeners:
-                  - address: 127.0.0.1:0
-                    tls:
-                      certificates:
-                        - cert: ${CERT}
-                          key: ${KEY}
-                workers: 2
-                routes:
-                  - name: all
-                    upstream: app
-                upstreams:
-                  app:
-                    endpoints:
-                      - address: 127.0.0.1:${PORT}
-                """, Map.of("CERT", site.certFile(), "KEY", site.keyFile(), "PORT", upstream.port())));
+        ProxyUnderTest proxy = cleanup.add(ProxyUnderTest.tlsInFrontOf(upstream.port(), site));
         byte[] payload = Payload.bytes(64 * 1024);
 
         WsClient client = cleanup.add(WsClient.to(proxy.address())

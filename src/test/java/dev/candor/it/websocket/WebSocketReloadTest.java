@@ -2,6 +2,7 @@ package dev.candor.it.websocket;
 
 import dev.candor.observe.AccessLogEntry;
 import dev.candor.observe.AccessLogEntry.TunnelClose;
+import dev.candor.testing.AdminUnderTest;
 import dev.candor.testing.Cleanup;
 import dev.candor.testing.TestWebSocketServer;
 import dev.candor.testing.WsClient;
@@ -27,18 +28,18 @@ class WebSocketReloadTest {
     private final TestWebSocketServer before = cleanup.add(TestWebSocketServer.start());
     private final TestWebSocketServer after = cleanup.add(TestWebSocketServer.start());
 
-    private WsClient connect(ProxyWithAdmin proxy, String requestId) {
+    private WsClient connect(AdminUnderTest proxy, String requestId) {
         return cleanup.add(WsClient.to(proxy.address()).header("X-Request-Id", requestId).connect());
     }
 
     @Test
     void aTunnelOpenedBeforeAReloadKeepsItsUpstreamAndItsTunnelIdleWhileNewTunnelsGetTheNewOnes() {
-        ProxyWithAdmin proxy = cleanup.add(ProxyWithAdmin.start(dir, ProxyWithAdmin.config("app", before.port(), "")));
+        AdminUnderTest proxy = cleanup.add(AdminUnderTest.start(dir, AdminUnderTest.config("", before.port())));
         WsClient old = connect(proxy, "ws-old");
         assertThat(old.sendText("before the reload").awaitText()).isEqualTo("before the reload");
 
-        HttpResponse<String> reloaded = proxy.reload(ProxyWithAdmin.config("app", after.port(),
-                "timeouts: { tunnel_idle: 300ms }"));
+        HttpResponse<String> reloaded = proxy.reload(AdminUnderTest.config("timeouts: { tunnel_idle: 300ms }",
+                after.port()));
 
         assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
         assertThat(old.sendText("after the reload").awaitText()).isEqualTo("after the reload");
@@ -62,11 +63,11 @@ class WebSocketReloadTest {
 
     @Test
     void aTunnelToAnUpstreamTheReloadRemovedStaysOpenUntilItEnds() {
-        ProxyWithAdmin proxy = cleanup.add(ProxyWithAdmin.start(dir, ProxyWithAdmin.config("app", before.port(), "")));
+        AdminUnderTest proxy = cleanup.add(AdminUnderTest.start(dir, AdminUnderTest.config("", before.port())));
         WsClient old = connect(proxy, "ws-orphan");
         old.sendText("hello").awaitText();
 
-        HttpResponse<String> reloaded = proxy.reload(ProxyWithAdmin.config("next", after.port(), ""));
+        HttpResponse<String> reloaded = proxy.reload(AdminUnderTest.configWithUpstream("next", "", after.port()));
 
         assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
         assertThat(old.sendText("the upstream is gone from the config").awaitText())
