@@ -60,7 +60,7 @@ class AdminApiTest {
         AdminUnderTest t = keep(AdminUnderTest.start(dir, AdminUnderTest.config("", upstream.port())));
         assertThat(t.json("/api/status").get("tunnels_open").asLong()).isZero();
 
-        WsClient client = keep(WsClient.to(t.proxy()).connect());
+        WsClient client = keep(WsClient.to(t.address()).connect());
         assertThat(client.sendText("through the tunnel").awaitText()).isEqualTo("through the tunnel");
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(

@@ -149,11 +149,11 @@ class DashboardBrowserTest {
 
     @Test
     void showsTheWebSocketTunnelsOpenRightNow() {
-        browser.get(t.admin.url() + "/");
+        browser.get(t.adminUri("/").toString());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
         wait.until(d -> d.findElement(By.id("tunnels")).getText().equals("0"));
 
-        try (WsClient client = WsClient.to(t.proxy()).connect()) {
+        try (WsClient client = WsClient.to(t.address()).connect()) {
             assertThat(client.sendText("hello").awaitText()).isEqualTo("hello");
 
             wait.until(d -> d.findElement(By.id("tunnels")).getText().equals("1"));

@@ -274,7 +274,8 @@ class UpstreamTlsTest {
                           unhealthy_threshold: 1
                         """));
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        // Until the first probes have run there is no last probe to look at (a null): keep waiting then.
+        await().atMost(Duration.ofSeconds(10)).ignoreException(NullPointerException.class).untilAsserted(() -> {
             assertThat(proxy.endpoint(expired.port()).health().unhealthyError()).isEqualTo(ErrorType.TLS_CERTIFICATE_ERROR);
             assertThat(proxy.endpoint(expired.port()).health().lastProbe().detail()).contains("certificate expired");
             assertThat(good.requests()).anySatisfy(r -> assertThat(r.uri()).isEqualTo("/health"));
