@@ -40,7 +40,8 @@ final class ConfigValidator {
                 values.duration("shutdown_grace", raw.shutdownGrace, Duration.ofSeconds(30)),
                 new RouteValidator(problems, values).validate(raw.routes, upstreamNames),
                 new UpstreamValidator(problems, values, tls).validate(raw.upstreams),
-                new DnsValidator(problems, values).process(raw.dns));
+                new DnsValidator(problems, values).process(raw.dns),
+                new EdgeValidator(problems, values).edge(raw.trustedProxies, raw.rateLimitStore));
     }
 
     private int workers(String raw) {
@@ -145,6 +146,9 @@ final class ConfigValidator {
                 values.size("limits.max_body_size", raw.maxBodySize, d.maxBodySize(), 0, Long.MAX_VALUE),
                 values.duration("limits.header_read_timeout", raw.headerReadTimeout, d.headerReadTimeout()),
                 values.duration("limits.client_idle_timeout", raw.clientIdleTimeout, d.clientIdleTimeout()),
-                values.integer("limits.max_connections", raw.maxConnections, d.maxConnections(), 0, Integer.MAX_VALUE));
+                values.integer("limits.max_connections", raw.maxConnections, d.maxConnections(), 0, Integer.MAX_VALUE),
+                values.integer("limits.max_header_count", raw.maxHeaderCount, d.maxHeaderCount(), 0, Integer.MAX_VALUE),
+                values.integer("limits.max_connections_per_ip", raw.maxConnectionsPerIp, d.maxConnectionsPerIp(), 0,
+                        Integer.MAX_VALUE));
     }
 }

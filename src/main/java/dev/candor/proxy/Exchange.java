@@ -94,7 +94,8 @@ final class Exchange {
         this.request = request;
         this.limits = context.limits();
         this.trace = context.newTrace();
-        this.log = new ExchangeLog(context.ticker().now(), trace, downstream.clientIp());
+        this.log = new ExchangeLog(context.ticker().now(), trace,
+                ForwardedFor.client(downstream.clientIp(), request.headers(), context.trustedProxies()));
         this.relay = new Relay(this, downstream);
         this.http10 = request.protocolVersion().minorVersion() == 0;
         trace.add(TraceEvent.REQUEST_RECEIVED);
@@ -114,6 +115,13 @@ final class Exchange {
         RequestCheck.Target target = (RequestCheck.Target) checked;
         log.host = target.hostHeader();
         requestHasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        int maxHeaderCount = limits.maxHeaderCount();
+        if (maxHeaderCount > 0 && headers.size() > maxHeaderCount) {
+            // limits.max_header_size bounds the bytes; this bounds the fields (many tiny ones cost per field).
+            clientFault(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "the request has " + headers.size()
+                    + " header fields, more than limits.max_header_count (" + maxHeaderCount + ")");
+            return;
+        }
 
         String expect = headers.get(HttpHeaderNames.EXPECT);
         if (expect != null && !http10) { // RFC 9110 §10.1.1: Expect is ignored in HTTP/1.0
@@ -141,11 +149,12 @@ final class Exchange {
         upstream.retryBudget().requestStarted();
         forwarder = new Forwarder(this, upstream, HashKeys.of(upstream.config().balancer(), headers, log.clientIp),
                 log.attempts);
-        facts = new RequestFacts(log.requestId, log.clientIp, downstream.scheme(), log.host, route, upgrade, context);
-        ProxyFilter.Refusal refused = context.filters().onRequest(facts, request);
+        facts = new RequestFacts(log.requestId, log.clientIp, downstream.clientIp(), downstream.scheme(), log.host,
+                route, upgrade, context);
+        ProxyFilter.Refusal refused = route.filters().onRequest(facts, request);
         if (refused != null) {
             reply(new Fault(refused.cause(), refused.detail(), refused.limit()), refused.status(),
-                    refused.cause().type().summary());
+                    refused.cause().type().summary(), refused.retryAfterSeconds());
             return;
         }
         if (requestHasBody) {
@@ -254,7 +263,7 @@ final class Exchange {
         }
         touch();
         boolean upstreamChunked = HttpUtil.isTransferEncodingChunked(response);
-        context.filters().onResponse(facts, response);
+        route.filters().onResponse(facts, response);
         // A body still arriving from the client will not be read: the connection cannot be reused then.
         downstream.sendHead(response, upstreamChunked, mustClose || requestPhase != RequestPhase.COMPLETE);
         if (response instanceof LastHttpContent full) {
@@ -388,6 +397,11 @@ final class Exchange {
 
     /** Ends the exchange with a reply Candor makes itself, before any response byte was sent. */
     private void reply(Fault fault, HttpResponseStatus replyStatus, String publicDetail) {
+        reply(fault, replyStatus, publicDetail, 0);
+    }
+
+    /** The same, telling the client when to come back when {@code retryAfterSeconds} is above 0. */
+    private void reply(Fault fault, HttpResponseStatus replyStatus, String publicDetail, long retryAfterSeconds) {
         if (responsePhase != ResponsePhase.AWAITING) {
             return;
         }
@@ -405,6 +419,9 @@ final class Exchange {
                         last == null ? null : last.endpoint.label(), log.requestId,
                         fault.cause().signal() == Signal.DNS_FAILURE ? fault.cause().error() : null),
                 context.expose(), accept, false);
+        if (retryAfterSeconds > 0) {
+            reply.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        }
         log.bytesSent = reply.content().readableBytes();
         responsePhase = ResponsePhase.ENDING;
         downstream.sendReply(reply, mustClose || (requestPhase != RequestPhase.COMPLETE && requestHasBody), this::complete);

@@ -27,14 +27,13 @@ public final class ProxyContext {
     private final CandorConfig config;
     private final Router router;
     private final Upstreams upstreams;
-    private final FilterChain filters;
     private final Shared shared;
     /** The ticker's monotonic clock, made once: every exchange's trace reads it. */
     private final LongSupplier nanoClock;
 
     /** What outlives a reload. */
     private record Shared(ConnectionPools pools, AccessLog accessLog, RecentFailures failures, Metrics metrics,
-                          LongAdder staleRetries, AtomicBoolean draining, Ticker ticker) {
+                          LongAdder staleRetries, AtomicBoolean draining, Ticker ticker, FilterChains chains) {
     }
 
     public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
@@ -46,13 +45,12 @@ public final class ProxyContext {
                         RecentFailures failures, Metrics metrics) {
         this(config, upstreams, new Shared(requireNonNull(pools, "pools"), requireNonNull(accessLog, "accessLog"),
                 requireNonNull(failures, "failures"), requireNonNull(metrics, "metrics"), new LongAdder(),
-                new AtomicBoolean(), Ticker.SYSTEM));
+                new AtomicBoolean(), Ticker.SYSTEM, new FilterChains(metrics)));
     }
 
     private ProxyContext(CandorConfig config, Upstreams upstreams, Shared shared) {
         this.config = requireNonNull(config, "config");
-        this.router = new Router(config.routes());
-        this.filters = FilterChain.DEFAULT;
+        this.router = new Router(config.routes(), shared.chains.build(config.routes()));
         this.nanoClock = shared.ticker::nanoTime;
         this.upstreams = requireNonNull(upstreams, "upstreams");
         this.shared = shared;
@@ -84,7 +82,7 @@ public final class ProxyContext {
     public ProxyContext withTicker(Ticker ticker) {
         Shared s = shared;
         return new ProxyContext(config, upstreams, new Shared(s.pools, s.accessLog, s.failures, s.metrics,
-                s.staleRetries, s.draining, requireNonNull(ticker, "ticker")));
+                s.staleRetries, s.draining, requireNonNull(ticker, "ticker"), s.chains));
     }
 
     /** Where exchanges read the time. */
@@ -97,9 +95,9 @@ public final class ProxyContext {
         return new Trace(nanoClock);
     }
 
-    /** The filters every exchange of this snapshot passes through, between routing and forwarding. */
-    FilterChain filters() {
-        return filters;
+    /** Whose X-Forwarded-For is believed. */
+    java.util.List<dev.candor.config.Cidr> trustedProxies() {
+        return config.edge().trustedProxies();
     }
 
     public CandorConfig config() {

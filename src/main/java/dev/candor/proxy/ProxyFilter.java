@@ -29,15 +29,26 @@ interface ProxyFilter {
     /**
      * A filter's answer in place of the upstream's: a status Candor sends itself, classified like every
      * failure (an access rule's 403 is {@code http_request_denied}), with what the log and client learn.
+     *
+     * @param retryAfterSeconds when to come back ({@code Retry-After}, RFC 9110 §10.2.3), or 0 to say nothing
      */
-    record Refusal(Cause cause, HttpResponseStatus status, String detail, String limit) {
+    record Refusal(Cause cause, HttpResponseStatus status, String detail, String limit, long retryAfterSeconds) {
+
+        /** A refusal that does not say when to come back. */
+        Refusal(Cause cause, HttpResponseStatus status, String detail, String limit) {
+            this(cause, status, detail, limit, 0);
+        }
     }
 
     /** What a filter may know of the exchange it works on. */
     interface FilterContext {
         String requestId();
 
+        /** The client's address: the connection's peer, or what trusted proxies said it is. */
         String clientIp();
+
+        /** Who connected to Candor (the PROXY protocol header's source on such a listener): the hop appended to X-Forwarded-For. */
+        String peerIp();
 
         /** {@code http} or {@code https}: what the client used. */
         String scheme();

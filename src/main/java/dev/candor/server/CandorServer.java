@@ -150,9 +150,10 @@ public final class CandorServer implements AutoCloseable {
                             + ": " + FailureClassifier.bindFailure(e, listener.address().toString()), e);
                 }
                 acceptors.add(ch);
-                log.info("listener {} on {} ({}{})", listener.name(), ch.localAddress(), transport.name(),
+                log.info("listener {} on {} ({}{}{})", listener.name(), ch.localAddress(), transport.name(),
                         listener.tls() != null ? ", TLS" : listener.redirectToHttps() > 0
-                                ? ", redirects to https port " + listener.redirectToHttps() : "");
+                                ? ", redirects to https port " + listener.redirectToHttps() : "",
+                        listener.proxyProtocol() ? ", PROXY protocol" : "");
             }
         } catch (IOException | RuntimeException e) {
             if (certificateWatcher != null) {
@@ -333,13 +334,14 @@ public final class CandorServer implements AutoCloseable {
                                                             List<TlsTermination> terminations) {
         if (listener.tls() == null) {
             terminations.add(null);
-            return new DownstreamChannelInitializer(contexts, tracker, null, null, listener.redirectToHttps());
+            return new DownstreamChannelInitializer(contexts, tracker, null, null, listener.redirectToHttps(),
+                    listener.proxyProtocol());
         }
         TlsTermination tls = TlsTermination.start(listener.name(), listener.tls(), TlsSupport.provider(), Clock.systemUTC());
         tls.watch(watcher, CERTIFICATE_CHECK_INTERVAL);
         terminations.add(tls);
         String hsts = listener.tls().hsts() == null ? null : listener.tls().hsts().headerValue();
-        return new DownstreamChannelInitializer(contexts, tracker, tls, hsts, 0);
+        return new DownstreamChannelInitializer(contexts, tracker, tls, hsts, 0, listener.proxyProtocol());
     }
 
     /** The addresses actually bound, in listener order (useful with port 0). */

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Filters run forward for requests, backward for responses, and a refusal ends the request side. */
 class FilterChainTest {
     private static final ProxyFilter.FilterContext FACTS =
-            new RequestFacts("rid", "127.0.0.1", "http", "site.test", null, null, null);
+            new RequestFacts("rid", "127.0.0.1", "127.0.0.1", "http", "site.test", null, null, null);
 
     private final List<String> seen = new ArrayList<>();
 
@@ -67,7 +67,7 @@ class FilterChainTest {
         HttpRequest upgrade = request();
         upgrade.headers().set("Connection", "keep-alive, Upgrade").set("Upgrade", "websocket")
                 .set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").set("Keep-Alive", "timeout=5");
-        ProxyFilter.FilterContext facts = new RequestFacts("rid", "127.0.0.1", "https", "site.test", null,
+        ProxyFilter.FilterContext facts = new RequestFacts("rid", "127.0.0.1", "127.0.0.1", "https", "site.test", null,
                 Upgrades.requested(upgrade), null);
 
         assertThat(FilterChain.DEFAULT.onRequest(facts, upgrade)).isNull();
