@@ -39,17 +39,10 @@ final class EdgeValidator {
             problems.at(path, "expected local or redis://HOST:PORT, found '" + text + "'");
             return null;
         }
-        try {
-            HostPort address = HostPort.parse(text.substring("redis://".length()));
-            if (address.port() == 0) {
-                problems.at(path, "'" + text + "': the Redis port must be 1-65535");
-                return null;
-            }
-            return address;
-        } catch (IllegalArgumentException e) {
-            problems.at(path, "'" + text + "': " + e.getMessage());
-            return null;
-        }
+        // Buckets shared through Redis are not built yet: say so rather than silently keep them local.
+        problems.at(path, "'" + text + "': a Redis store is not supported by this version yet; use local"
+                + " (each Candor keeps its own buckets)");
+        return null;
     }
 
     /** A route's {@code access}, or null when absent or wrong. */
@@ -72,29 +65,26 @@ final class EdgeValidator {
         if (raw == null) {
             return null;
         }
+        int before = problems.count();
+        long tokens = 0;
+        Duration period = null;
         if (raw.rate == null) {
             problems.missing(path, "rate");
-            return null;
+        } else {
+            String ratePath = ConfigPath.child(path, "rate");
+            String rate = values.text(ratePath, raw.rate);
+            Matcher m = rate == null ? null : RATE.matcher(rate.trim());
+            if (m != null && m.matches() && (tokens = parsePositive(m.group(1))) >= 1) {
+                period = m.group(2).equals("s") ? Duration.ofSeconds(1) : Duration.ofMinutes(1);
+            } else if (rate != null) {
+                problems.at(ratePath, "expected requests per second or minute such as 100/s or 30/m, found '" + rate + "'");
+            }
         }
-        String ratePath = ConfigPath.child(path, "rate");
-        String rate = values.text(ratePath, raw.rate);
-        if (rate == null) {
-            return null;
-        }
-        Matcher m = RATE.matcher(rate.trim());
-        long tokens;
-        if (!m.matches() || (tokens = parsePositive(m.group(1))) < 1) {
-            problems.at(ratePath, "expected requests per second or minute such as 100/s or 30/m, found '" + rate + "'");
-            return null;
-        }
-        Duration period = m.group(2).equals("s") ? Duration.ofSeconds(1) : Duration.ofMinutes(1);
-        long burst = values.integer(ConfigPath.child(path, "burst"), raw.burst, (int) Math.min(Integer.MAX_VALUE, tokens),
-                1, Integer.MAX_VALUE);
+        // burst defaults to one period's worth of tokens
+        long burst = values.integer(ConfigPath.child(path, "burst"), raw.burst,
+                (int) Math.max(1, Math.min(Integer.MAX_VALUE, tokens)), 1, Integer.MAX_VALUE);
         String header = key(ConfigPath.child(path, "key"), raw.key);
-        if (problems.hasAt(ConfigPath.child(path, "burst")) || problems.hasAt(ConfigPath.child(path, "key"))) {
-            return null;
-        }
-        return new RateLimitConfig(tokens, period, burst, header);
+        return problems.count() == before && period != null ? new RateLimitConfig(tokens, period, burst, header) : null;
     }
 
     /** The header name of {@code header(NAME)}, lower case; null for {@code client_ip} (the default) or a mistake. */
