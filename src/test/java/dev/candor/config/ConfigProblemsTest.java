@@ -44,7 +44,7 @@ class ConfigProblemsTest {
                   - address: 0.0.0.0:8443
                     cache: {}
                 """ + VALID_TAIL)).containsExactly(
-                "3:5: unknown key 'cache' in listeners[0] (expected one of: name, address, tls, redirect_to_https;"
+                "3:5: unknown key 'cache' in listeners[0] (expected one of: name, address, tls, redirect_to_https, proxy_protocol;"
                         + " 'cache' is not supported yet)");
     }
 
