@@ -34,6 +34,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERR
 import static io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
+import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 import static io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED;
 
 /**
@@ -112,6 +113,20 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return;
             }
             metrics(ctx, keepAlive, uri, request);
+            return;
+        }
+        if (p.equals(List.of("ready"))) {
+            if (!get) {
+                notAllowed(ctx, keepAlive, "GET");
+                return;
+            }
+            // For orchestrators and load balancers: 200 when traffic may come, 503 with the reason.
+            String notReady = server.notReadyReason();
+            if (notReady == null) {
+                Replies.json(ctx, keepAlive, OK, Map.of("ready", true));
+            } else {
+                Replies.problem(ctx, keepAlive, SERVICE_UNAVAILABLE, "not-ready", notReady, Map.of("ready", false));
+            }
             return;
         }
         if (p.isEmpty() || !p.get(0).equals("api") || p.size() < 2) {

@@ -395,6 +395,25 @@ public final class CandorServer implements AutoCloseable {
         return context.get().staleRetries();
     }
 
+    /**
+     * Why this Candor should not get traffic yet (or any more), for {@code GET /ready}; null when it is
+     * ready: listeners bound (they are, once the server exists), every endpoint name's first DNS lookup
+     * answered, and not draining.
+     */
+    public String notReadyReason() {
+        ProxyContext c = context.get();
+        if (c.isDraining()) {
+            return "draining: shutting down, in-flight requests are finishing";
+        }
+        for (Upstream u : c.upstreams().all()) {
+            String name = u.firstLookupPendingName();
+            if (name != null) {
+                return "waiting for the first DNS answer for " + name + " (upstream " + u.name() + ")";
+            }
+        }
+        return null;
+    }
+
     /** Open client connections right now. */
     public int clientConnections() {
         return tracker.count();
