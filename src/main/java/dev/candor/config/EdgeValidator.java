@@ -39,10 +39,17 @@ final class EdgeValidator {
             problems.at(path, "expected local or redis://HOST:PORT, found '" + text + "'");
             return null;
         }
-        // Buckets shared through Redis are not built yet: say so rather than silently keep them local.
-        problems.at(path, "'" + text + "': a Redis store is not supported by this version yet; use local"
-                + " (each Candor keeps its own buckets)");
-        return null;
+        try {
+            HostPort address = HostPort.parse(text.substring("redis://".length()));
+            if (address.port() == 0) {
+                problems.at(path, "'" + text + "': the Redis port must be 1-65535");
+                return null;
+            }
+            return address;
+        } catch (IllegalArgumentException e) {
+            problems.at(path, "'" + text + "': " + e.getMessage());
+            return null;
+        }
     }
 
     /** A route's {@code access}, or null when absent or wrong. */

@@ -151,7 +151,29 @@ final class Exchange {
                 log.attempts);
         facts = new RequestFacts(log.requestId, log.clientIp, downstream.clientIp(), downstream.scheme(), log.host,
                 route, upgrade, context);
-        ProxyFilter.Refusal refused = route.filters().onRequest(facts, request);
+        afterFilters(route.filters().onRequest(facts, request));
+    }
+
+    /**
+     * Goes on once the request filters answered: forwards, answers their refusal, or waits (without
+     * blocking, the request still in its HEAD phase, so its body is not read) for a deferred answer.
+     */
+    private void afterFilters(ProxyFilter.Refusal refused) {
+        if (refused != null && refused.isDeferred()) {
+            int resumeAt = refused.resumeAt();
+            refused.later().whenComplete((r, e) -> eventLoop().execute(() -> {
+                if (!isOpen() || responsePhase != ResponsePhase.AWAITING) {
+                    return; // the client went away meanwhile
+                }
+                if (e != null) {
+                    failLocal(new Fault(new Cause(Phase.CLIENT_REQUEST, Actor.PROXY, Signal.DEFECT, e.toString()),
+                            "a request filter failed: " + e));
+                } else {
+                    afterFilters(r != null ? r : route.filters().onRequest(facts, request, resumeAt));
+                }
+            }));
+            return;
+        }
         if (refused != null) {
             reply(new Fault(refused.cause(), refused.detail(), refused.limit()), refused.status(),
                     refused.cause().type().summary(), refused.retryAfterSeconds());

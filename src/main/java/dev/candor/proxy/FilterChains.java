@@ -18,11 +18,14 @@ import static java.util.Objects.requireNonNull;
  */
 final class FilterChains {
     private final Metrics metrics;
+    private final RedisBuckets shared;
     /** The rate-limit filters of the latest snapshot, by route name. */
     private Map<String, RateLimitFilter> rateLimits = Map.of();
 
-    FilterChains(Metrics metrics) {
+    /** {@code shared} is the fleet's rate-limit store, or null for local buckets only. */
+    FilterChains(Metrics metrics, RedisBuckets shared) {
         this.metrics = requireNonNull(metrics, "metrics");
+        this.shared = shared;
     }
 
     /** One chain per route, in route order. Called once per snapshot, off the request path. */
@@ -39,7 +42,7 @@ final class FilterChains {
             if (r.rateLimit() != null) {
                 RateLimitFilter kept = rateLimits.get(r.name());
                 RateLimitFilter limit = kept != null && kept.config().equals(r.rateLimit())
-                        ? kept : new RateLimitFilter(r.name(), path + ".rate_limit", r.rateLimit(), metrics);
+                        ? kept : new RateLimitFilter(r.name(), path + ".rate_limit", r.rateLimit(), metrics, shared);
                 nextLimits.put(r.name(), limit);
                 filters.add(limit);
             }

@@ -33,7 +33,8 @@ public final class ProxyContext {
 
     /** What outlives a reload. */
     private record Shared(ConnectionPools pools, AccessLog accessLog, RecentFailures failures, Metrics metrics,
-                          LongAdder staleRetries, AtomicBoolean draining, Ticker ticker, FilterChains chains) {
+                          LongAdder staleRetries, AtomicBoolean draining, Ticker ticker, FilterChains chains,
+                          RedisBuckets rateLimitStore) {
     }
 
     public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
@@ -43,9 +44,15 @@ public final class ProxyContext {
 
     public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
                         RecentFailures failures, Metrics metrics) {
+        this(config, upstreams, pools, accessLog, failures, metrics, null);
+    }
+
+    /** {@code rateLimitStore}: the fleet's shared rate-limit buckets ({@code rate_limit_store}), or null for local ones. */
+    public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
+                        RecentFailures failures, Metrics metrics, RedisBuckets rateLimitStore) {
         this(config, upstreams, new Shared(requireNonNull(pools, "pools"), requireNonNull(accessLog, "accessLog"),
                 requireNonNull(failures, "failures"), requireNonNull(metrics, "metrics"), new LongAdder(),
-                new AtomicBoolean(), Ticker.SYSTEM, new FilterChains(metrics)));
+                new AtomicBoolean(), Ticker.SYSTEM, new FilterChains(metrics, rateLimitStore), rateLimitStore));
     }
 
     private ProxyContext(CandorConfig config, Upstreams upstreams, Shared shared) {
@@ -82,7 +89,7 @@ public final class ProxyContext {
     public ProxyContext withTicker(Ticker ticker) {
         Shared s = shared;
         return new ProxyContext(config, upstreams, new Shared(s.pools, s.accessLog, s.failures, s.metrics,
-                s.staleRetries, s.draining, requireNonNull(ticker, "ticker"), s.chains));
+                s.staleRetries, s.draining, requireNonNull(ticker, "ticker"), s.chains, s.rateLimitStore));
     }
 
     /** Where exchanges read the time. */
@@ -93,6 +100,11 @@ public final class ProxyContext {
     /** A new trace of one exchange, timed by the ticker. */
     Trace newTrace() {
         return new Trace(nanoClock);
+    }
+
+    /** The fleet's shared rate-limit buckets, or null when they are local. */
+    public RedisBuckets rateLimitStore() {
+        return shared.rateLimitStore;
     }
 
     /** Whose X-Forwarded-For is believed. */

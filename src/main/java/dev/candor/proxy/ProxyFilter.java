@@ -5,6 +5,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * A step between routing and forwarding. The chain walks the filters in order for the request head and
  * backwards for the response head; a filter ends the chain by refusing the request, and the exchange then
@@ -31,12 +33,33 @@ interface ProxyFilter {
      * failure (an access rule's 403 is {@code http_request_denied}), with what the log and client learn.
      *
      * @param retryAfterSeconds when to come back ({@code Retry-After}, RFC 9110 §10.2.3), or 0 to say nothing
+     * @param later for a decision that is not made yet ({@link #deferred}): completes, on any thread, with
+     *              null to go on or with the refusal; null for a refusal made now
+     * @param resumeAt the index of the filter the chain goes on with once {@code later} says go on
      */
-    record Refusal(Cause cause, HttpResponseStatus status, String detail, String limit, long retryAfterSeconds) {
+    record Refusal(Cause cause, HttpResponseStatus status, String detail, String limit, long retryAfterSeconds,
+                   CompletionStage<Refusal> later, int resumeAt) {
+
+        /** A refusal made now. */
+        Refusal(Cause cause, HttpResponseStatus status, String detail, String limit, long retryAfterSeconds) {
+            this(cause, status, detail, limit, retryAfterSeconds, null, 0);
+        }
 
         /** A refusal that does not say when to come back. */
         Refusal(Cause cause, HttpResponseStatus status, String detail, String limit) {
             this(cause, status, detail, limit, 0);
+        }
+
+        /**
+         * A filter's answer that comes from elsewhere (a store across the network): the exchange waits for it
+         * without blocking, then goes on or answers the refusal, back on its event loop.
+         */
+        static Refusal deferred(CompletionStage<Refusal> later) {
+            return new Refusal(null, null, null, null, 0, later, 0);
+        }
+
+        boolean isDeferred() {
+            return later != null;
         }
     }
 

@@ -10,6 +10,7 @@ import dev.candor.failure.Signal;
 import dev.candor.observe.Metrics;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -36,9 +37,16 @@ final class RateLimitFilter implements ProxyFilter {
     private final Cache<String, Bucket> buckets;
     private final Metrics.RateLimitSeries counters;
     private final String limitText;
+    /** The fleet's shared buckets, or null when they are local only. */
+    private final RedisBuckets shared;
+    private final BucketConfiguration sharedConfig;
 
-    /** {@code path} is where the limit is written, e.g. {@code routes[0].rate_limit}. */
-    RateLimitFilter(String route, String path, RateLimitConfig config, Metrics metrics) {
+    /**
+     * {@code path} is where the limit is written, e.g. {@code routes[0].rate_limit}; {@code shared} is the
+     * {@code rate_limit_store}, or null for local buckets only.
+     */
+    RateLimitFilter(String route, String path, RateLimitConfig config, Metrics metrics, RedisBuckets shared) {
+        this.shared = shared;
         this.route = requireNonNull(route, "route");
         this.path = requireNonNull(path, "path");
         this.config = requireNonNull(config, "config");
@@ -53,6 +61,7 @@ final class RateLimitFilter implements ProxyFilter {
                 .build();
         this.counters = metrics.rateLimit(route);
         this.limitText = path + ": " + config.rate() + ", burst " + config.burst() + ", key " + config.key();
+        this.sharedConfig = BucketConfiguration.builder().addLimit(bandwidth).build();
     }
 
     RateLimitConfig config() {
@@ -62,8 +71,23 @@ final class RateLimitFilter implements ProxyFilter {
     @Override
     public Refusal onRequest(FilterContext x, HttpRequest request) {
         String key = key(x, request);
+        RedisBuckets store = shared;
+        if (store != null && store.available()) {
+            // The fleet's bucket; if Redis does not answer, this request (and the next ones, until it is
+            // back) is counted locally rather than refused or waiting.
+            return Refusal.deferred(store.tryConsume(route + ":" + key, sharedConfig)
+                    .handle((probe, e) -> e == null ? decide(probe, key) : decideLocally(key)));
+        }
+        return decideLocally(key);
+    }
+
+    private Refusal decideLocally(String key) {
         Bucket bucket = buckets.get(key, k -> Bucket.builder().addLimit(bandwidth).build());
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        return decide(bucket.tryConsumeAndReturnRemaining(1), key);
+    }
+
+    /** The answer for one probe of a bucket; safe on any thread. */
+    private Refusal decide(ConsumptionProbe probe, String key) {
         if (probe.isConsumed()) {
             counters.allowed().inc();
             return null;

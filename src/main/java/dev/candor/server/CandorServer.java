@@ -21,6 +21,7 @@ import dev.candor.observe.Metrics;
 import dev.candor.observe.RecentFailures;
 import dev.candor.proxy.ProxyContext;
 import dev.candor.proxy.ProxyHandler;
+import dev.candor.proxy.RedisBuckets;
 import dev.candor.upstream.Upstreams;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -122,8 +123,12 @@ public final class CandorServer implements AutoCloseable {
         // Balancers are called from every event loop: each call draws from the calling thread's generator.
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
         Upstreams upstreams = Upstreams.of(config, random, System::nanoTime, Clock.systemUTC());
+        // Connects in the background: until Redis answers, rate limits count locally.
+        RedisBuckets rateLimitStore = config.edge().rateLimitStore() == null ? null
+                : RedisBuckets.start(config.edge().rateLimitStore(), group);
         AtomicReference<ProxyContext> context = new AtomicReference<>(
-                new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES)));
+                new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES), new Metrics(),
+                        rateLimitStore));
         ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
         // A watcher thread only when some listener has certificate files to watch.
         FileWatcher certificateWatcher = config.listeners().stream().anyMatch(l -> l.tls() != null)
@@ -414,6 +419,20 @@ public final class CandorServer implements AutoCloseable {
         return null;
     }
 
+    /** The fleet's rate-limit store and whether it answers, or null when buckets are local. */
+    public RateLimitStoreStatus rateLimitStore() {
+        RedisBuckets store = context.get().rateLimitStore();
+        if (store == null) {
+            return null;
+        }
+        RedisBuckets.Status s = store.status();
+        return new RateLimitStoreStatus(s.url(), s.connected(), s.downSince(), s.downReason());
+    }
+
+    /** {@code rate_limit_store} as /api/status shows it: connected, or since when and why not. */
+    public record RateLimitStoreStatus(String url, boolean connected, Instant downSince, String downReason) {
+    }
+
     /** Open client connections right now. */
     public int clientConnections() {
         return tracker.count();
@@ -472,6 +491,10 @@ public final class CandorServer implements AutoCloseable {
         acceptors.forEach(Channel::close);
         tracker.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         pools.close();
+        RedisBuckets store = context.get().rateLimitStore();
+        if (store != null) {
+            store.close();
+        }
         resolver.loop().execute(resolver::close);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         accessLog.close();

@@ -99,12 +99,18 @@ class EdgeConfigTest {
     }
 
     @Test
-    void aRedisStoreIsRefusedUntilItIsBuiltRatherThanSilentlyKeptLocal() {
-        assertThat(ConfigProblemsTest.problems("""
-                rate_limit_store: redis://127.0.0.1:6379
+    void aRedisStoreNamesHostAndPort() throws ConfigException {
+        CandorConfig c = parse("""
+                rate_limit_store: redis://10.0.0.7:6379
                 routes: [{upstream: app}]
                 upstreams: { app: { endpoints: [{address: "127.0.0.1:1"}] } }
-                """)).containsExactly("1:19: rate_limit_store: 'redis://127.0.0.1:6379': a Redis store is not supported"
-                + " by this version yet; use local (each Candor keeps its own buckets)");
+                """);
+
+        assertThat(c.edge().rateLimitStore()).isEqualTo(new HostPort("10.0.0.7", 6379));
+        assertThat(ConfigProblemsTest.problems("""
+                rate_limit_store: redis://cache.internal
+                routes: [{upstream: app}]
+                upstreams: { app: { endpoints: [{address: "127.0.0.1:1"}] } }
+                """)).singleElement().asString().startsWith("1:19: rate_limit_store: 'redis://cache.internal': ");
     }
 }
