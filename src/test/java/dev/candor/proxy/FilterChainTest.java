@@ -63,6 +63,22 @@ class FilterChainTest {
     }
 
     @Test
+    void aDeferredAnswerStopsTheChainAndSaysWhereItResumes() {
+        java.util.concurrent.CompletableFuture<ProxyFilter.Refusal> later = new java.util.concurrent.CompletableFuture<>();
+        FilterChain chain = new FilterChain(List.of(named("a", null), named("store", ProxyFilter.Refusal.deferred(later)),
+                named("c", null)));
+
+        ProxyFilter.Refusal pending = chain.onRequest(FACTS, request());
+
+        assertThat(pending.isDeferred()).isTrue();
+        assertThat(pending.later()).isSameAs(later);
+        assertThat(pending.resumeAt()).isEqualTo(2);
+        assertThat(seen).containsExactly("a>", "store>");
+        assertThat(chain.onRequest(FACTS, request(), pending.resumeAt())).isNull();
+        assertThat(seen).containsExactly("a>", "store>", "c>");
+    }
+
+    @Test
     void theDefaultChainIsTheHeaderRulesKeepingAWebSocketUpgrade() {
         HttpRequest upgrade = request();
         upgrade.headers().set("Connection", "keep-alive, Upgrade").set("Upgrade", "websocket")

@@ -119,6 +119,32 @@ class ProxyProtocolTest {
         assertThat(backend.requestHeads()).isZero();
     }
 
+    @Test
+    void connectionsPerAddressAreCountedByTheHeadersAddress() throws UnknownHostException {
+        ProxyUnderTest limited = cleanup.add(ProxyUnderTest.start("""
+                listeners:
+                  - address: 127.0.0.1:0
+                    proxy_protocol: true
+                workers: 1
+                limits: { max_connections_per_ip: 1 }
+                routes: [{ upstream: app }]
+                upstreams:
+                  app:
+                    endpoints: [{ address: "127.0.0.1:${PORT}" }]
+                """, Map.of("PORT", backend.port())));
+        RawHttp first = cleanup.add(limited.connect());
+        assertThat(first.send(v2("198.51.100.1", "127.0.0.1", 1000, 80)).send(RawHttp.request("GET", "/1")).read().status())
+                .isEqualTo(200);
+
+        RawHttp sameClient = cleanup.add(limited.connect());
+        sameClient.send(v2("198.51.100.1", "127.0.0.1", 1001, 80));
+        await().until(sameClient::closedByPeer);
+
+        RawHttp otherClient = cleanup.add(limited.connect());
+        assertThat(otherClient.send(v2("198.51.100.2", "127.0.0.1", 1002, 80)).send(RawHttp.request("GET", "/2")).read()
+                .status()).as("the balancer's own address is not what counts").isEqualTo(200);
+    }
+
     /** A v2 PROXY header for TCP over IPv4 or IPv6 (section 2.2 of the spec), as an L4 balancer writes it. */
     private static byte[] v2(String source, String destination, int sourcePort, int destinationPort)
             throws UnknownHostException {
