@@ -41,7 +41,9 @@ final class FilterChains {
             }
             if (r.rateLimit() != null) {
                 RateLimitFilter kept = rateLimits.get(r.name());
+                // Same limit at the same place: same buckets (the path is in the filter's evidence text).
                 RateLimitFilter limit = kept != null && kept.config().equals(r.rateLimit())
+                        && kept.path().equals(path + ".rate_limit")
                         ? kept : new RateLimitFilter(r.name(), path + ".rate_limit", r.rateLimit(), metrics, shared);
                 nextLimits.put(r.name(), limit);
                 filters.add(limit);

@@ -68,6 +68,11 @@ final class RateLimitFilter implements ProxyFilter {
         return config;
     }
 
+    /** Where the limit is written, e.g. {@code routes[0].rate_limit}. */
+    String path() {
+        return path;
+    }
+
     @Override
     public Refusal onRequest(FilterContext x, HttpRequest request) {
         String key = key(x, request);

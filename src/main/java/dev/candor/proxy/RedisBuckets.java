@@ -45,6 +45,7 @@ public final class RedisBuckets implements AutoCloseable {
     private final HostPort address;
     private final ClientResources resources;
     private final RedisClient client;
+    private final RedisURI uri;
     private final ScheduledExecutorService scheduler;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private volatile AsyncProxyManager<byte[]> buckets;
@@ -63,8 +64,8 @@ public final class RedisBuckets implements AutoCloseable {
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources, RedisURI.builder().withHost(address.host()).withPort(address.port())
-                .withTimeout(COMMAND_TIMEOUT).build());
+        this.uri = RedisURI.builder().withHost(address.host()).withPort(address.port()).withTimeout(COMMAND_TIMEOUT).build();
+        this.client = RedisClient.create(resources, uri);
         // Fail fast while disconnected (Lettuce keeps reconnecting by itself) instead of queueing commands.
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -102,7 +103,7 @@ public final class RedisBuckets implements AutoCloseable {
         if (closed) {
             return;
         }
-        client.connectAsync(ByteArrayCodec.INSTANCE, RedisURI.create("redis://" + hostText() + ":" + address.port()))
+        client.connectAsync(ByteArrayCodec.INSTANCE, uri)
                 .whenComplete((c, e) -> {
                     if (e != null) {
                         markDown("cannot connect: " + rootMessage(e));
