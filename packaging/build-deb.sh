@@ -9,14 +9,8 @@ version="${1:?usage: build-deb.sh VERSION TARGET_DIR}"
 target="$(cd "${2:?usage: build-deb.sh VERSION TARGET_DIR}" && pwd)"
 
 jdk="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
-for tool in jlink jdeps jpackage; do
-  if [ ! -x "$jdk/bin/$tool" ]; then
-    echo "build-deb: $jdk/bin/$tool is missing: a full JDK 17+ is needed (set JAVA_HOME)" >&2
-    exit 1
-  fi
-done
-if [ ! -d "$jdk/jmods" ]; then
-  echo "build-deb: $jdk/jmods is missing (Debian: apt-get install openjdk-17-jdk-headless)" >&2
+if [ ! -x "$jdk/bin/jpackage" ]; then
+  echo "build-deb: $jdk/bin/jpackage is missing: a full JDK 17+ is needed (set JAVA_HOME)" >&2
   exit 1
 fi
 for tool in dpkg-deb fakeroot; do
@@ -39,18 +33,7 @@ cp "$target/candor.jar" "$work/input/"
 cp "$target"/lib/*.jar "$work/input/lib/"
 cp "$here"/share/* "$work/input/share/"
 
-# The runtime: the modules jdeps finds in Candor and its libraries, plus those reached only by name
-# at run time (EC keys for TLS, the JNDI DNS provider). Log4j2 needs java.beans from java.desktop, but
-# nothing of AWT, sound or images: those native libraries are left out, so that the package does not
-# depend on X11, ALSA and font libraries on a server.
-modules="$("$jdk/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-module-deps -q \
-  --class-path "$work/input/lib/*" "$work/input/candor.jar" "$work/input"/lib/*.jar),jdk.crypto.ec,jdk.naming.dns"
-echo "build-deb: runtime modules: $modules" >&2
-desktop_natives="libawt.so libawt_headless.so libawt_xawt.so libfontmanager.so libjavajpeg.so libjawt.so"
-desktop_natives="$desktop_natives libjsound.so liblcms.so libmlib_image.so libsplashscreen.so"
-exclude="$(for f in $desktop_natives; do printf '**/%s,' "$f"; done)"
-"$jdk/bin/jlink" --module-path "$jdk/jmods" --add-modules "$modules" --exclude-files "${exclude%,}" \
-  --strip-debug --no-header-files --no-man-pages --compress=2 --output "$work/runtime"
+"$here/jlink-runtime.sh" "$work/input/candor.jar" "$work/input/lib" "$work/runtime"
 
 # The launcher's JVM flags are those ./candor gives `candor run` on Java 17 (see the candor script).
 "$jdk/bin/jpackage" --type deb \
