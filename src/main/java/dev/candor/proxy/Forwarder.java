@@ -71,7 +71,7 @@ final class Forwarder {
      */
     private void awaitFirstLookup(CompletableFuture<Void> lookups) {
         dnsWait = DnsWait.WAITING;
-        EventLoop loop = exchange.eventLoop();
+        EventLoop loop = exchange.downstream.eventLoop();
         long timeoutNanos = exchange.context.config().dns().timeout().toNanos();
         exchange.trace.add(TraceEvent.DNS_WAIT, upstream.firstLookupPendingName());
         ScheduledFuture<?> timer = loop.schedule(this::firstLookupAnswered, timeoutNanos, TimeUnit.NANOSECONDS);
@@ -106,7 +106,7 @@ final class Forwarder {
         attempts.add(a);
         current = a;
         exchange.trace.add(TraceEvent.ENDPOINT_PICKED, endpoint.label());
-        Future<UpstreamConnection> f = exchange.context.pools().acquire(upstream, endpoint, exchange.eventLoop(), transparent);
+        Future<UpstreamConnection> f = exchange.context.pools().acquire(upstream, endpoint, exchange.downstream.eventLoop(), transparent);
         if (f.isDone()) {
             a.onAcquired(f);
             return;

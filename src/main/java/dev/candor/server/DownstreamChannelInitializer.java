@@ -2,15 +2,15 @@ package dev.candor.server;
 
 import dev.candor.config.LimitsConfig;
 import dev.candor.proxy.ClientTimeoutHandler;
+import dev.candor.proxy.Http1ServerCodec;
 import dev.candor.proxy.ProxyContext;
 import dev.candor.proxy.HttpsRedirectHandler;
 import dev.candor.proxy.ProxyHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +115,7 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
             ch.pipeline().addLast("tls", tls.newHandler(handshakeTimeoutMillis))
                     .addLast("tls-log", ClientHandshakeLog.INSTANCE);
         }
-        ch.pipeline().addLast("http", new HttpServerCodec(decoderConfig.clone()));
+        ch.pipeline().addLast("http", new Http1ServerCodec(decoderConfig.clone()));
         if (hsts != null) {
             ch.pipeline().addLast("hsts", hsts);
         }
