@@ -52,11 +52,37 @@ final class Targets {
                     .fail("no route matches GET " + url + "; every upstream is probed instead");
             return new Targets(all, List.of(c), url, null);
         }
+        if (r.upstream() == null) {
+            return routeWithoutOneUpstream(config, url, r);
+        }
         UpstreamConfig u = config.upstreams().get(r.upstream());
         Check c = Check.of(Section.CONFIG, "config.route", url.toString())
                 .with("route", r.name()).with("upstream", u.name()).with("endpoints", u.endpoints().size())
                 .pass("route " + r.name() + " sends GET " + url + " to upstream " + u.name());
         return new Targets(List.of(u), List.of(c), url, r.name());
+    }
+
+    /** A route that splits traffic (every upstream of the split is probed) or answers itself (none is). */
+    private static Targets routeWithoutOneUpstream(CandorConfig config, URI url, Route r) {
+        var actions = r.config().actions();
+        if (actions.answersItself()) {
+            String what = actions.redirect() != null
+                    ? "redirects it (" + actions.redirect().status() + " to " + actions.redirect().to() + ")"
+                    : "answers it itself (" + actions.respond().status() + ")";
+            Check c = Check.of(Section.CONFIG, "config.route", url.toString()).with("route", r.name())
+                    .pass("route " + r.name() + " " + what + ": no upstream is involved");
+            return new Targets(List.of(), List.of(c), url, r.name());
+        }
+        List<UpstreamConfig> split = new ArrayList<>();
+        StringBuilder shares = new StringBuilder();
+        for (var s : actions.split()) {
+            split.add(config.upstreams().get(s.upstream()));
+            shares.append(shares.length() == 0 ? "" : ", ").append(s.upstream()).append(" (weight ").append(s.weight()).append(')');
+        }
+        Check c = Check.of(Section.CONFIG, "config.route", url.toString())
+                .with("route", r.name()).with("split", shares.toString())
+                .pass("route " + r.name() + " splits GET " + url + " between " + shares);
+        return new Targets(split, List.of(c), url, r.name());
     }
 
     List<UpstreamConfig> upstreams() {

@@ -1,6 +1,7 @@
 package dev.candor.proxy;
 
 import dev.candor.config.LimitsConfig;
+import dev.candor.config.RetryConfig;
 import dev.candor.config.TimeoutsConfig;
 import dev.candor.failure.Actor;
 import dev.candor.failure.Cause;
@@ -10,6 +11,7 @@ import dev.candor.observe.Trace;
 import dev.candor.observe.TraceEvent;
 import dev.candor.upstream.Upstream;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -19,7 +21,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * One request from a client, carried to an upstream and its response carried back, whatever protocol
@@ -85,6 +90,7 @@ final class Exchange {
     private Route route;
     private Upstream upstream;
     private TimeoutsConfig timeouts;
+    private RetryConfig retries;
     private Forwarder forwarder;
     private RequestFacts facts;
 
@@ -126,7 +132,7 @@ final class Exchange {
         }
         upgrade = Upgrades.requested(request);
 
-        route = context.router().match(target.host(), target.path(), request.method());
+        route = context.router().match(target.host(), target.path(), request.method(), headers);
         if (route == null) {
             failLocal(new Fault(new Cause(Phase.ROUTE, Actor.PROXY, Signal.NO_ROUTE, null),
                     "no route matches host '" + target.host() + "', path '" + target.path() + "', method "
@@ -135,18 +141,29 @@ final class Exchange {
         }
         trace.add(TraceEvent.ROUTED, route.name());
         log.route = route;
-        upstream = context.upstreams().get(route.upstream());
-        log.upstream = upstream;
-        timeouts = upstream.config().timeouts();
-        upstream.retryBudget().requestStarted();
-        forwarder = new Forwarder(this, upstream, HashKeys.of(upstream.config().balancer(), headers, log.clientIp),
-                log.attempts);
+        String upstreamName = route.chooseUpstream(); // null when the route answers itself
+        if (upstreamName != null) {
+            upstream = context.upstreams().get(upstreamName);
+            log.upstream = upstream;
+            timeouts = route.timeouts(upstream.config());
+            retries = route.retries(upstream.config());
+            upstream.retryBudget().requestStarted();
+            forwarder = new Forwarder(this, upstream, HashKeys.of(upstream.config().balancer(), headers, log.clientIp),
+                    log.attempts);
+        }
         facts = new RequestFacts(log.requestId, log.clientIp, downstream.scheme(), log.host, route, upgrade, context);
-        ProxyFilter.Refusal refused = context.filters().onRequest(facts, request);
-        if (refused != null) {
+        ProxyFilter.Stop stop = route.filters().onRequest(facts, request);
+        if (stop instanceof ProxyFilter.Refusal refused) {
             reply(new Fault(refused.cause(), refused.detail(), refused.limit()), refused.status(),
                     refused.cause().type().summary());
             return;
+        }
+        if (stop instanceof ProxyFilter.Answer answer) {
+            answer(answer);
+            return;
+        }
+        if (forwarder == null) {
+            throw new IllegalStateException("route " + route.name() + " neither forwards nor answers");
         }
         if (requestHasBody) {
             requestPhase = RequestPhase.BODY;
@@ -254,7 +271,7 @@ final class Exchange {
         }
         touch();
         boolean upstreamChunked = HttpUtil.isTransferEncodingChunked(response);
-        context.filters().onResponse(facts, response);
+        route.filters().onResponse(facts, response);
         // A body still arriving from the client will not be read: the connection cannot be reused then.
         downstream.sendHead(response, upstreamChunked, mustClose || requestPhase != RequestPhase.COMPLETE);
         if (response instanceof LastHttpContent full) {
@@ -327,7 +344,7 @@ final class Exchange {
 
     /** The per-try timeout when set, else timeouts.response. */
     private long responseTimeoutNanos() {
-        long perTry = upstream.config().retries().perTryTimeout().toNanos();
+        long perTry = retries.perTryTimeout().toNanos();
         return perTry > 0 ? perTry : timeouts.response().toNanos();
     }
 
@@ -352,13 +369,20 @@ final class Exchange {
         boolean awaitingHead = requestPhase == RequestPhase.COMPLETE && responsePhase == ResponsePhase.AWAITING;
         switch (deadlines.expired(now, awaitingHead)) {
             case RESPONSE -> forwarder.current().responseTimedOut(responseTimeoutNanos(),
-                    upstream.config().retries().perTryTimeout().isZero() ? "timeouts.response" : "retries.per_try_timeout");
+                    timeoutSetting());
             case IDLE -> idleTimedOut(deadlines.idleNanos());
             case NONE -> {
                 return deadlines.nanosUntilNext(now, awaitingHead);
             }
         }
         return Long.MAX_VALUE;
+    }
+
+    /** Which setting the response deadline came from, as the evidence names it. */
+    private String timeoutSetting() {
+        String which = retries.perTryTimeout().isZero() ? "timeouts.response" : "retries.per_try_timeout";
+        return route.overridesTimeouts() || route.config().actions().retries() != null
+                ? "route " + route.name() + " " + which : which;
     }
 
     private void idleTimedOut(long idle) {
@@ -408,6 +432,25 @@ final class Exchange {
         log.bytesSent = reply.content().readableBytes();
         responsePhase = ResponsePhase.ENDING;
         downstream.sendReply(reply, mustClose || (requestPhase != RequestPhase.COMPLETE && requestHasBody), this::complete);
+    }
+
+    /**
+     * Ends the exchange with an answer a route's filter gave in place of the upstream's (a redirect, a fixed
+     * response): a response like any other, not a failure, so it carries no error type.
+     */
+    private void answer(ProxyFilter.Answer answer) {
+        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
+                downstream.alloc().buffer(body.length).writeBytes(body));
+        response.headers().set(answer.headers());
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        response.headers().set(HeaderRules.X_REQUEST_ID, log.requestId);
+        route.filters().onAnswer(facts, response);
+        log.status = answer.status().code();
+        log.bytesSent = body.length;
+        trace.add(TraceEvent.LOCAL_REPLY, Integer.toString(log.status));
+        responsePhase = ResponsePhase.ENDING;
+        downstream.sendReply(response, mustClose || (requestPhase != RequestPhase.COMPLETE && requestHasBody), this::complete);
     }
 
     /**
@@ -480,6 +523,11 @@ final class Exchange {
 
     TimeoutsConfig timeouts() {
         return timeouts;
+    }
+
+    /** The retries of this exchange: its upstream's, with its route's overrides. */
+    RetryConfig retries() {
+        return retries;
     }
 
     EventLoop eventLoop() {

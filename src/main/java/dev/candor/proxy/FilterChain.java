@@ -16,15 +16,22 @@ final class FilterChain {
         this.filters = filters.toArray(ProxyFilter[]::new);
     }
 
-    /** Runs the request side; the first refusal ends it. */
-    ProxyFilter.Refusal onRequest(ProxyFilter.FilterContext exchange, HttpRequest request) {
+    /** Runs the request side; the first refusal or answer ends it. */
+    ProxyFilter.Stop onRequest(ProxyFilter.FilterContext exchange, HttpRequest request) {
         for (ProxyFilter f : filters) {
-            ProxyFilter.Refusal r = f.onRequest(exchange, request);
+            ProxyFilter.Stop r = f.onRequest(exchange, request);
             if (r != null) {
                 return r;
             }
         }
         return null;
+    }
+
+    /** Runs every filter's part in a local answer, last filter first. */
+    void onAnswer(ProxyFilter.FilterContext exchange, HttpResponse response) {
+        for (int i = filters.length - 1; i >= 0; i--) {
+            filters[i].onAnswer(exchange, response);
+        }
     }
 
     /** Runs the response side, last filter first. */

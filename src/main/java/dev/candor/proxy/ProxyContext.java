@@ -27,7 +27,6 @@ public final class ProxyContext {
     private final CandorConfig config;
     private final Router router;
     private final Upstreams upstreams;
-    private final FilterChain filters;
     private final Shared shared;
     /** The ticker's monotonic clock, made once: every exchange's trace reads it. */
     private final LongSupplier nanoClock;
@@ -51,8 +50,7 @@ public final class ProxyContext {
 
     private ProxyContext(CandorConfig config, Upstreams upstreams, Shared shared) {
         this.config = requireNonNull(config, "config");
-        this.router = new Router(config.routes());
-        this.filters = FilterChain.DEFAULT;
+        this.router = new Router(config.routes(), config.upstreams());
         this.nanoClock = shared.ticker::nanoTime;
         this.upstreams = requireNonNull(upstreams, "upstreams");
         this.shared = shared;
@@ -77,6 +75,17 @@ public final class ProxyContext {
                 }
             }
         }
+        // A route may shorten them for the requests it takes.
+        for (dev.candor.config.RouteConfig r : config.routes()) {
+            var t = r.actions().timeouts();
+            var rt = r.actions().retries();
+            for (java.time.Duration d : new java.time.Duration[] {t == null ? null : t.response(),
+                    t == null ? null : t.idle(), rt == null ? null : rt.perTryTimeout()}) {
+                if (d != null && !d.isZero()) {
+                    min = Math.min(min, d.toNanos());
+                }
+            }
+        }
         return min;
     }
 
@@ -95,11 +104,6 @@ public final class ProxyContext {
     /** A new trace of one exchange, timed by the ticker. */
     Trace newTrace() {
         return new Trace(nanoClock);
-    }
-
-    /** The filters every exchange of this snapshot passes through, between routing and forwarding. */
-    FilterChain filters() {
-        return filters;
     }
 
     public CandorConfig config() {
