@@ -165,6 +165,9 @@ final class Exchange {
         if (forwarder == null) {
             throw new IllegalStateException("route " + route.name() + " neither forwards nor answers");
         }
+        if (route.mirror() != null && !requestHasBody && upgrade == null) {
+            route.mirror().offer(context, eventLoop(), request, log.clientIp);
+        }
         if (requestHasBody) {
             requestPhase = RequestPhase.BODY;
             forwarder.start();

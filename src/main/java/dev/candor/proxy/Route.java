@@ -33,6 +33,7 @@ public final class Route {
     private final ValueMatcher[] query;
     private final FilterChain filters;
     private final UpstreamSplit split;
+    private final Mirror mirror;
     private final Map<String, RetryConfig> retries = new HashMap<>();
     private final Map<String, TimeoutsConfig> timeouts = new HashMap<>();
 
@@ -56,6 +57,7 @@ public final class Route {
         this.filters = RouteFilters.of(config.actions());
         this.split = config.upstream() == null && !config.actions().split().isEmpty()
                 ? new UpstreamSplit(config.actions().split()) : null;
+        this.mirror = config.actions().mirror() == null ? null : new Mirror(name, config.actions().mirror());
         for (String u : config.upstreams()) {
             UpstreamConfig uc = upstreams.get(u);
             if (uc != null) {
@@ -88,6 +90,11 @@ public final class Route {
     /** The upstream for one request: the route's own, or a weighted pick of its split; null when it answers itself. */
     String chooseUpstream() {
         return split != null ? split.pick() : config.upstream();
+    }
+
+    /** Where copies of this route's requests go, or null when it mirrors nothing. */
+    Mirror mirror() {
+        return mirror;
     }
 
     /** The route's filters: header rules, then its rewrites, header actions and local answers. */
