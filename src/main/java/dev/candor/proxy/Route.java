@@ -92,6 +92,30 @@ public final class Route {
         return split != null ? split.pick() : config.upstream();
     }
 
+    /**
+     * The request target this route sends upstream for {@code uri} (origin form): its path rewrite
+     * applied, the query kept. For tools that say where a request goes ({@code candor doctor --url}).
+     */
+    public String upstreamTarget(String uri) {
+        var rewrite = config.actions().rewrite();
+        if (rewrite == null) {
+            return uri;
+        }
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        String rewritten = new RewriteFilter(rewrite).rewrite(path);
+        if (rewritten == null) {
+            return uri;
+        }
+        return rewritten + (q < 0 ? "" : rewritten.indexOf('?') >= 0 ? "&" + uri.substring(q + 1) : uri.substring(q));
+    }
+
+    /** The Host this route sends upstream instead of the client's ({@code rewrite.host}), or null. */
+    public String upstreamHost() {
+        var rewrite = config.actions().rewrite();
+        return rewrite == null ? null : rewrite.host();
+    }
+
     /** Where copies of this route's requests go, or null when it mirrors nothing. */
     Mirror mirror() {
         return mirror;
