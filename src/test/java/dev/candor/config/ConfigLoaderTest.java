@@ -60,7 +60,29 @@ class ConfigLoaderTest {
                 List.of(new RouteConfig("api", new MatchConfig("api.example.com", "/v1/", Set.of("GET", "POST")), "api"),
                         new RouteConfig("route-2", new MatchConfig("*.example.com", null, Set.of()), "web"),
                         new RouteConfig("route-3", new MatchConfig(null, "/app/", Set.of()), "sessions"),
-                        new RouteConfig("route-4", new MatchConfig(null, "/", Set.of()), "web")),
+                        new RouteConfig("v2", new MatchConfig(null, null, Set.of(), null, "^/v2/[a-z]+$",
+                                Map.of("x-canary", "~^(1|yes)$"), Map.of("debug", "true")), null,
+                                new RouteActionsConfig(
+                                        List.of(new RouteActionsConfig.SplitConfig("api", 95),
+                                                new RouteActionsConfig.SplitConfig("sessions", 5)),
+                                        new RouteActionsConfig.MirrorConfig("web", 10),
+                                        new RouteActionsConfig.RewriteConfig("/v2", null, null, null, null, "api.internal"),
+                                        new RouteActionsConfig.HeaderActionsConfig(Map.of("X-Env", "prod"), List.of("X-Debug")),
+                                        new RouteActionsConfig.HeaderActionsConfig(
+                                                Map.of("Strict-Transport-Security", "max-age=63072000"),
+                                                List.of("X-Internal-Trace")),
+                                        new RouteActionsConfig.RouteTimeoutsConfig(Duration.ofSeconds(60), null, null),
+                                        new RouteActionsConfig.RouteRetriesConfig(0, null, null), null, null)),
+                        new RouteConfig("route-5", new MatchConfig(null, null, Set.of(), "/robots.txt", null, Map.of(),
+                                Map.of()), null, new RouteActionsConfig(List.of(), null, null,
+                                RouteActionsConfig.HeaderActionsConfig.NONE, RouteActionsConfig.HeaderActionsConfig.NONE,
+                                null, null, null, new RouteActionsConfig.RespondConfig(200, "User-agent: *\n", "text/plain"))),
+                        new RouteConfig("route-6", new MatchConfig(null, "/old/", Set.of()), null,
+                                new RouteActionsConfig(List.of(), null, null, RouteActionsConfig.HeaderActionsConfig.NONE,
+                                        RouteActionsConfig.HeaderActionsConfig.NONE, null, null,
+                                        new RouteActionsConfig.RedirectConfig("https://new.example.com{path}{query}", 308),
+                                        null)),
+                        new RouteConfig("route-7", new MatchConfig(null, "/", Set.of()), "web")),
                 upstreams);
         assertThat(config).isEqualTo(expected);
         assertThat(config.upstreams().keySet()).containsExactly("api", "web", "sessions");
