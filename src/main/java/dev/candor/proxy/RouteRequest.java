@@ -49,7 +49,12 @@ final class RouteRequest {
     /** Every decoded value of query parameter {@code name}, in order; empty when absent. */
     List<String> queryValues(String name) {
         if (query == null) {
-            query = new QueryStringDecoder(uri).parameters();
+            try {
+                query = new QueryStringDecoder(uri).parameters();
+            } catch (IllegalArgumentException e) {
+                // A broken percent-escape (%zz): no parameter can be said to have a value, so none matches.
+                query = Map.of();
+            }
         }
         List<String> values = query.get(name);
         return values == null ? List.of() : values;

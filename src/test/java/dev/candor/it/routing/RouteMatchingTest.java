@@ -81,6 +81,7 @@ class RouteMatchingTest {
             "GET  | /api/items?debug=TRUE&v=2 |                  | rest",
             "GET  | /api/items?debug=%74rue&v=2 |                | debug",
             "GET  | /other?debug=true&v=2    |                   | rest",
+            "GET  | /api/items?debug=true&v=2&x=%zz |           | rest",
     })
     void eachConditionNarrowsItsRouteAndTheFirstMatchWins(String method, String target, String header, String route) {
         String[] headers = header == null ? new String[] {"Host: site.test"} : new String[] {"Host: site.test", header};
