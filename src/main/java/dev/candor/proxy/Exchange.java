@@ -384,8 +384,7 @@ final class Exchange {
     /** Which setting the response deadline came from, as the evidence names it. */
     private String timeoutSetting() {
         String which = retries.perTryTimeout().isZero() ? "timeouts.response" : "retries.per_try_timeout";
-        return route.overridesTimeouts() || route.config().actions().retries() != null
-                ? "route " + route.name() + " " + which : which;
+        return route.overridesTimeouts() ? "route " + route.name() + " " + which : which;
     }
 
     private void idleTimedOut(long idle) {

@@ -7,7 +7,6 @@ import dev.candor.config.RouteActionsConfig;
 import dev.candor.config.RouteConfig;
 import dev.candor.config.TimeoutsConfig;
 import dev.candor.config.UpstreamConfig;
-import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -151,9 +150,9 @@ public final class Route {
         return o == null ? u.timeouts() : o.applyTo(u.timeouts());
     }
 
-    /** Whether the route names a retry or timeout setting of its own, which the evidence should mention. */
+    /** Whether the route sets timeouts or retries of its own, which the evidence of a timeout should name. */
     boolean overridesTimeouts() {
-        return config.actions().timeouts() != null;
+        return config.actions().timeouts() != null || config.actions().retries() != null;
     }
 
     /** The exact host this route requires, or null. */
@@ -174,14 +173,7 @@ public final class Route {
         return exactPath;
     }
 
-    /**
-     * @param host the request's host, lower case, without port
-     * @param path the request target's path (origin form, query included)
-     */
-    boolean matches(String host, String path, HttpMethod method) {
-        return matches(new RouteRequest(host, path, method, null));
-    }
-
+    /** Whether every condition of this route holds for the request. */
     boolean matches(RouteRequest r) {
         String host = r.host;
         if (exactHost != null && !exactHost.equals(host)) {
