@@ -93,6 +93,8 @@ final class Exchange {
     private RetryConfig retries;
     private Forwarder forwarder;
     private RequestFacts facts;
+    /** The mirrored copy that takes this request's body pieces as they pass, or null. */
+    private MirrorCopy mirrorCopy;
 
     Exchange(Downstream downstream, ProxyContext context, HttpRequest request) {
         this.downstream = downstream;
@@ -165,8 +167,12 @@ final class Exchange {
         if (forwarder == null) {
             throw new IllegalStateException("route " + route.name() + " neither forwards nor answers");
         }
-        if (route.mirror() != null && !requestHasBody && upgrade == null) {
-            route.mirror().offer(context, eventLoop(), request, log.clientIp);
+        if (route.mirror() != null && upgrade == null) {
+            long length = HttpUtil.getContentLength(request, -1L);
+            boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+            if (!requestHasBody || (!chunked && length > 0 && length <= Mirror.MAX_BODY)) {
+                mirrorCopy = route.mirror().offer(context, eventLoop(), request, log.clientIp, requestHasBody);
+            }
         }
         if (requestHasBody) {
             requestPhase = RequestPhase.BODY;
@@ -221,6 +227,9 @@ final class Exchange {
             requestPhase = RequestPhase.COMPLETE;
             forwarder.start();
             return;
+        }
+        if (mirrorCopy != null && requestPhase == RequestPhase.BODY) {
+            mirrorCopy.body(content.retainedDuplicate()); // the same bytes, released by the copy
         }
         relay.requestContent(content);
     }
@@ -421,6 +430,7 @@ final class Exchange {
         log.status = replyStatus.code();
         deadlines.clear();
         relay.release();
+        abandonMirror();
         if (forwarder != null) {
             forwarder.abandon();
         }
@@ -481,6 +491,7 @@ final class Exchange {
         }
         responsePhase = ResponsePhase.ENDED;
         deadlines.clear();
+        abandonMirror();
         FailureRecorder.record(context, log);
         downstream.exchangeDone(this, requestPhase == RequestPhase.COMPLETE);
     }
@@ -490,10 +501,18 @@ final class Exchange {
         responsePhase = ResponsePhase.ENDED;
         deadlines.clear();
         relay.release();
+        abandonMirror();
         if (forwarder != null) {
             forwarder.abandon();
         }
         FailureRecorder.record(context, log);
+    }
+
+    /** A mirrored copy still waiting for body pieces will not get them: it is dropped, not sent half. */
+    private void abandonMirror() {
+        if (mirrorCopy != null) {
+            mirrorCopy.abandonIfIncomplete();
+        }
     }
 
     /** The tunnel took over both connections; it writes the log line when it ends. */

@@ -10,6 +10,7 @@ import dev.candor.failure.Phase;
 import dev.candor.upstream.Endpoint;
 import dev.candor.upstream.Upstream;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -19,6 +20,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,9 +43,14 @@ final class MirrorCopy implements UpstreamListener {
     private int status;
     private boolean sent;
     private boolean done;
+    /** The request has a body, which arrives through {@link #body}; false once its last piece came. */
+    private boolean bodyPending;
+    /** Body pieces that came before the stream did (at most {@link Mirror#MAX_BODY} bytes). */
+    private final ArrayDeque<HttpContent> waiting = new ArrayDeque<>(2);
 
     MirrorCopy(Mirror mirror, ProxyContext context, Upstream upstream, Endpoint endpoint, HttpRequest request,
-               EventLoop loop) {
+               EventLoop loop, boolean hasBody) {
+        this.bodyPending = hasBody;
         this.mirror = mirror;
         this.context = context;
         this.upstream = upstream;
@@ -78,9 +85,37 @@ final class MirrorCopy implements UpstreamListener {
         stream = f.getNow();
         stream.lend(this);
         stream.write(request);
-        stream.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        if (!bodyPending && waiting.isEmpty()) {
+            stream.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        for (HttpContent piece; (piece = waiting.poll()) != null; ) {
+            stream.write(piece);
+        }
         stream.flush();
         sent = true;
+    }
+
+    /** A piece of the request body, shared with the client's exchange; this copy releases it. */
+    void body(HttpContent piece) {
+        if (piece instanceof LastHttpContent) {
+            bodyPending = false;
+        }
+        if (done) {
+            piece.release();
+        } else if (stream != null) {
+            stream.write(piece);
+            stream.flush();
+        } else {
+            waiting.add(piece);
+        }
+    }
+
+    /** The client's exchange ended before all of its body came: a copy with half a body is not sent on. */
+    void abandonIfIncomplete() {
+        if (bodyPending && !done) {
+            discard();
+            finish("dropped");
+        }
     }
 
     @Override
@@ -153,6 +188,9 @@ final class MirrorCopy implements UpstreamListener {
             return;
         }
         done = true;
+        for (HttpContent piece; (piece = waiting.poll()) != null; ) {
+            piece.release();
+        }
         if (deadline != null) {
             deadline.cancel(false);
         }

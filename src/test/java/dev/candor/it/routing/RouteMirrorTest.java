@@ -18,7 +18,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** SPEC §12 mirrors: copies go out fire-and-forget, and nothing about them reaches the client or the access log. */
+/**
+ * SPEC §12 mirrors: copies go out fire-and-forget, with bodies up to 64 KiB, and nothing about them reaches
+ * the client or the access log.
+ */
 class RouteMirrorTest {
 
     @AutoClose
@@ -101,16 +104,52 @@ class RouteMirrorTest {
     }
 
     @Test
-    void aRequestWithABodyIsNotMirrored() {
+    void aSmallBodyIsMirroredWithTheRequestAndTheMainUpstreamGetsItToo() {
         TestBackend shadow = cleanup.add(TestBackend.answering("shadow"));
         ProxyUnderTest proxy = proxy(shadow.port(), "");
 
-        RawResponse posted = proxy.exchange(RawHttp.request("POST", "/api/orders", "Content-Length: 5") + "hello");
-        RawResponse got = proxy.get("/api/after");
+        RawResponse posted = proxy.exchange(RawHttp.request("POST", "/api/orders", "Content-Length: 11") + "hello world");
 
         assertThat(posted.bodyText()).isEqualTo("main");
+        assertThat(main.awaitRequest().bodyText()).isEqualTo("hello world");
+        RecordedRequest copy = shadow.awaitRequest();
+        assertThat(copy.method()).isEqualTo("POST");
+        assertThat(copy.uri()).isEqualTo("/orders");
+        assertThat(copy.bodyText()).isEqualTo("hello world");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> metrics(proxy).mirrored("api", "shadow", "2xx") == 1);
+    }
+
+    @Test
+    void aChunkedOrLargeBodyIsNotMirrored() {
+        TestBackend shadow = cleanup.add(TestBackend.answering("shadow"));
+        ProxyUnderTest proxy = proxy(shadow.port(), "");
+        String large = "x".repeat(64 * 1024 + 1);
+
+        RawResponse chunked = proxy.exchange(RawHttp.request("POST", "/api/chunked", "Transfer-Encoding: chunked")
+                + "5\r\nhello\r\n0\r\n\r\n");
+        RawResponse big = proxy.exchange(RawHttp.request("POST", "/api/big", "Content-Length: " + large.length()) + large);
+        RawResponse got = proxy.get("/api/after");
+
+        assertThat(chunked.bodyText()).isEqualTo("main");
+        assertThat(big.bodyText()).isEqualTo("main");
         assertThat(got.bodyText()).isEqualTo("main");
         assertThat(shadow.awaitRequest().uri()).isEqualTo("/after");
         assertThat(shadow.requests()).extracting(RecordedRequest::method).containsExactly("GET");
+    }
+
+    @Test
+    void aClientThatGoesAwayMidBodyLeavesNoHalfCopyBehind() {
+        TestBackend shadow = cleanup.add(TestBackend.answering("shadow"));
+        ProxyUnderTest proxy = proxy(shadow.port(), "");
+
+        try (RawHttp connection = proxy.connect()) {
+            connection.send(RawHttp.request("POST", "/api/orders", "Content-Length: 100") + "only part");
+            await().atMost(Duration.ofSeconds(10)).until(() -> main.requestHeads() == 1);
+        }
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> metrics(proxy).mirrored("api", "shadow", "dropped") == 1);
+        assertThat(shadow.requests()).isEmpty();
     }
 }
