@@ -10,7 +10,6 @@ import dev.candor.failure.Signal;
 import dev.candor.observe.Trace;
 import dev.candor.observe.TraceEvent;
 import dev.candor.upstream.Upstream;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -123,16 +122,18 @@ final class Exchange {
         log.host = target.hostHeader();
         requestHasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
 
-        String expect = headers.get(HttpHeaderNames.EXPECT);
-        if (expect != null && !http10) { // RFC 9110 §10.1.1: Expect is ignored in HTTP/1.0
-            if (!HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
-                mustClose = requestHasBody;
-                clientFault(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation '" + expect + "'");
-                return;
-            }
-            expectContinue = requestHasBody;
+        String expect = http10 ? null : headers.get(HttpHeaderNames.EXPECT); // RFC 9110 §10.1.1: not in 1.0
+        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
+            mustClose = requestHasBody;
+            clientFault(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation '" + expect + "'");
+            return;
         }
+        expectContinue = expect != null && requestHasBody;
         upgrade = Upgrades.requested(request);
+        if (MaxForwards.remaining(request) == 0) { // Candor is the last hop: it answers itself
+            send(MaxForwards.finalAnswer(downstream.alloc(), request));
+            return;
+        }
 
         route = context.router().match(target.host(), target.path(), request.method(), headers);
         if (route == null) {
@@ -171,7 +172,7 @@ final class Exchange {
             long length = HttpUtil.getContentLength(request, -1L);
             boolean chunked = HttpUtil.isTransferEncodingChunked(request);
             if (!requestHasBody || (!chunked && length > 0 && length <= Mirror.MAX_BODY)) {
-                mirrorCopy = route.mirror().offer(context, eventLoop(), request, log.clientIp, requestHasBody);
+                mirrorCopy = route.mirror().offer(context, downstream.eventLoop(), request, log.clientIp, requestHasBody);
             }
         }
         if (requestHasBody) {
@@ -427,20 +428,19 @@ final class Exchange {
             return;
         }
         log.failure(fault.cause(), fault.detail(), fault.limit());
-        log.status = replyStatus.code();
-        deadlines.clear();
-        relay.release();
-        abandonMirror();
-        if (forwarder != null) {
-            forwarder.abandon();
-        }
-        trace.add(TraceEvent.LOCAL_REPLY, Integer.toString(log.status));
+        dropInFlight();
         Attempt last = log.lastAttempt();
-        FullHttpResponse reply = LocalReply.build(downstream.alloc(),
+        send(LocalReply.build(downstream.alloc(),
                 new LocalReply.Content(replyStatus, fault.cause().type(), publicDetail, fault.detail(),
                         last == null ? null : last.endpoint.label(), log.requestId,
                         fault.cause().signal() == Signal.DNS_FAILURE ? fault.cause().error() : null),
-                context.expose(), accept, false);
+                context.expose(), accept, false));
+    }
+
+    /** Sends a whole response Candor made itself, in place of the upstream's. */
+    private void send(FullHttpResponse reply) {
+        log.status = reply.status().code();
+        trace.add(TraceEvent.LOCAL_REPLY, Integer.toString(log.status));
         log.bytesSent = reply.content().readableBytes();
         responsePhase = ResponsePhase.ENDING;
         downstream.sendReply(reply, mustClose || (requestPhase != RequestPhase.COMPLETE && requestHasBody), this::complete);
@@ -458,11 +458,7 @@ final class Exchange {
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         response.headers().set(HeaderRules.X_REQUEST_ID, log.requestId);
         route.filters().onAnswer(facts, response);
-        log.status = answer.status().code();
-        log.bytesSent = body.length;
-        trace.add(TraceEvent.LOCAL_REPLY, Integer.toString(log.status));
-        responsePhase = ResponsePhase.ENDING;
-        downstream.sendReply(response, mustClose || (requestPhase != RequestPhase.COMPLETE && requestHasBody), this::complete);
+        send(response);
     }
 
     /**
@@ -499,13 +495,17 @@ final class Exchange {
     /** Over early: drop what is in flight and write it down. */
     private void end() {
         responsePhase = ResponsePhase.ENDED;
+        dropInFlight();
+        FailureRecorder.record(context, log);
+    }
+
+    private void dropInFlight() {
         deadlines.clear();
         relay.release();
         abandonMirror();
         if (forwarder != null) {
             forwarder.abandon();
         }
-        FailureRecorder.record(context, log);
     }
 
     /** A mirrored copy still waiting for body pieces will not get them: it is dropped, not sent half. */
@@ -549,10 +549,6 @@ final class Exchange {
     /** The retries of this exchange: its upstream's, with its route's overrides. */
     RetryConfig retries() {
         return retries;
-    }
-
-    EventLoop eventLoop() {
-        return downstream.eventLoop();
     }
 
     /** The protocol the client asked to switch to ({@code websocket}), or null. */
