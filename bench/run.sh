@@ -20,7 +20,9 @@
 #   PROXY_CPUS [1]  CANDOR_CPUS [$PROXY_CPUS]  WRK_CPUS [0]
 #   BACKEND_CPUS [2 with 3+ CPUs, else $WRK_CPUS]
 #   CASES ["small medium close large idle upload startup tls"]; tls compares Candor and nginx only,
-#     terminating TLS with the same certificate (TLS_KEY [ec]: ec for ECDSA P-256, rsa for RSA 2048)
+#     terminating TLS with the same certificate (TLS_KEY [ec]: ec for ECDSA P-256, rsa for RSA 2048);
+#     routes (not in the default list) is Candor only: ROUTE_HOSTS [10000] host routes and ROUTE_REGEXES
+#     [1000] path_regex routes in one config, the first and the last of each asked for (see docs/performance.md)
 #   IDLE_CONNECTIONS [5000]  UPLOAD_SIZE [1G, as understood by truncate -s]
 #   PORT_BASE [28080]: the listeners use PORT_BASE .. PORT_BASE+6, all on 127.0.0.1
 #   KEEP_TMP [0]: 1 keeps the temp dir (configs, raw wrk output, logs) for inspection
@@ -49,6 +51,8 @@ KEEP_TMP="${KEEP_TMP:-0}"
 NOISE_LIMIT="${NOISE_LIMIT:-10}"
 RETRIES="${RETRIES:-2}"
 QUIET_WAIT="${QUIET_WAIT:-120}"
+ROUTE_HOSTS="${ROUTE_HOSTS:-10000}"
+ROUTE_REGEXES="${ROUTE_REGEXES:-1000}"
 
 ncpu="$(getconf _NPROCESSORS_ONLN)"
 if [ -z "${BACKEND_CPUS:-}" ]; then
@@ -707,6 +711,67 @@ http_case() {  # http_case CASE PATH [extra wrk args]
   done
 }
 
+# routes: Candor alone with one config of ROUTE_HOSTS host routes, then ROUTE_REGEXES path_regex routes (each
+# stripping its own prefix), then a catch-all; the first and the last route of each kind are asked for in
+# turn, so any cost that grows with the number of routes shows as a gap between first and last.
+routes_case() {
+  local cfg="$tmp/candor-routes.yaml" variant round out r try noise cpu path host
+  local last_host=$((ROUTE_HOSTS - 1)) last_regex=$((ROUTE_REGEXES - 1))
+  {
+    sed -n '1,/^routes:/p' "$tmp/candor.yaml"
+    awk -v n="$ROUTE_HOSTS" 'BEGIN { for (i = 0; i < n; i++)
+      printf "  - match: { host: h%d.bench.test }\n    upstream: backend\n", i }'
+    awk -v n="$ROUTE_REGEXES" 'BEGIN { for (i = 0; i < n; i++)
+      printf "  - match: { path_regex: \"^/r%d/[0-9a-z]+$\" }\n    rewrite: { strip_prefix: /r%d }\n    upstream: backend\n", i, i }'
+    echo "  - upstream: backend"
+    sed -n '/^upstreams:/,$p' "$tmp/candor.yaml"
+  } >"$cfg"
+  "$root/candor" check -c "$cfg" >/dev/null 2>"$tmp/logs/routes-check.out" ||
+    { cat "$tmp/logs/routes-check.out" >&2; die "the generated routes config is invalid"; }
+  log "case routes: starting Candor with $ROUTE_HOSTS host routes and $ROUTE_REGEXES regex routes"
+  start candor "$CANDOR_CPUS" "$root/candor" run -c "$cfg"
+  wait_ready candor "$CANDOR_PORT"
+  wait_quiet
+  # variant = Host header and path asked for
+  declare -A route_req=(
+    [host-first]="h0.bench.test /100b"
+    [host-last]="h$last_host.bench.test /100b"
+    [regex-first]="other.test /r0/100b"
+    [regex-last]="other.test /r$last_regex/100b"
+    [catch-all]="other.test /100b")
+  local variants=(host-first host-last regex-first regex-last catch-all)
+  if [ "$(secs "$WARMUP")" -gt 0 ]; then
+    for variant in "${variants[@]}"; do
+      read -r host path <<<"${route_req[$variant]}"
+      log "case routes: warm-up $variant ($WARMUP)"
+      wrk_run candor "$path" "$WARMUP" "$tmp/raw/routes-$variant-warmup.txt" -H "Host: $host"
+    done
+  fi
+  for round in $(seq 1 "$ROUNDS"); do
+    for variant in "${variants[@]}"; do
+      read -r host path <<<"${route_req[$variant]}"
+      for try in $(seq 0 "$RETRIES"); do
+        out="$tmp/raw/routes-$variant-$round-$try.txt"
+        noise_begin candor
+        wrk_run candor "$path" "$DURATION" "$out" -H "Host: $host"
+        read -r noise cpu <<<"$(noise_end)"
+        r="$(grep '^RESULT' "$out" || true)"
+        [ -n "$r" ] || { cat "$out" >&2; die "no result from wrk (routes, $variant, round $round)"; }
+        eval "$(echo "${r#RESULT }" | tr ' ' '\n' | sed 's/^/local w_/')"
+        log "case routes round $round $variant: $(awk -v n="$w_requests" -v d="$w_duration_us" 'BEGIN{printf "%.0f req/s", n/(d/1e6)}'), p99 ${w_p99}us, non-2xx $w_status, candor used ${cpu}% CPU, others ${noise}%"
+        [ "$noise" -le "$NOISE_LIMIT" ] && break
+        if [ "$try" -lt "$RETRIES" ]; then log "  other processes were busy; running this round again"; wait_quiet; fi
+      done
+      printf 'routes\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$variant" "$round" \
+        "$w_requests" "$w_duration_us" "$w_p50" "$w_p99" "$w_p999" \
+        $((w_connect + w_read + w_write + w_timeout)) "$w_status" "$noise" "$try" "$cpu" >>"$results"
+    done
+  done
+  printf 'rss\troutes\tcandor\t%s\n' "$(mem_kib candor VmHWM)" >>"$results"
+  stop candor
+  rm -f "$(access_log_of candor)"
+}
+
 # java_live_heap PID: bytes of live objects (class histogram forces a full GC first)
 java_live_heap() {
   command -v jcmd >/dev/null 2>&1 || { echo 0; return; }
@@ -951,7 +1016,8 @@ for case in $CASES; do
     upload) upload_case ;;
     startup) startup_case ;;
     tls) tls_case ;;
-    *) die "unknown case '$case' (small medium close large idle upload startup tls)" ;;
+    routes) routes_case ;;
+    *) die "unknown case '$case' (small medium close large idle upload startup tls routes)" ;;
   esac
 done
 
@@ -971,6 +1037,7 @@ noise_limit = int(noise_limit)
 retried = noisy = 0
 http, rss, logs, idle, upload, startup = defaultdict(list), {}, {}, defaultdict(list), defaultdict(list), defaultdict(list)
 tls = defaultdict(list)
+routes = defaultdict(list)
 for line in open(results):
     f = line.rstrip("\n").split("\t")
     if f[0] == "http":
@@ -983,6 +1050,10 @@ for line in open(results):
         req, dur, p50, p99, p999, err, non2xx, noise, retries, cpu = map(int, f[4:14])
         tls[(kind, target)].append(dict(rps=req / (dur / 1e6), p99=p99, err=err, non2xx=non2xx, noise=noise,
                                         retries=retries, cpu=cpu))
+    elif f[0] == "routes":
+        req, dur, p50, p99, p999, err, non2xx, noise, retries, cpu = map(int, f[3:13])
+        routes[f[1]].append(dict(rps=req / (dur / 1e6), p99=p99, err=err, non2xx=non2xx, noise=noise,
+                                 retries=retries, cpu=cpu))
     elif f[0] == "rss":
         rss[(f[1], f[2])] = int(f[3])
     elif f[0] == "log":
@@ -1131,6 +1202,30 @@ if tls:
             noisy += sum(1 for r in rows if r["noise"] > noise_limit)
     out.append("\nPeak RSS over the case: candor %s, nginx %s.\n" % (mib(rss.get(("tls", "candor"), 0)),
                                                                      mib(rss.get(("tls", "nginx"), 0))))
+
+if routes:
+    out.append("### Routing: one config with many host routes and regex routes (Candor only)\n")
+    out.append("`GET` through one Candor whose config holds the host routes, then the `path_regex` routes (each "
+               "with a `strip_prefix` rewrite), then a catch-all. *first*/*last*: the first or the last route of "
+               "that kind matches; *catch-all*: every regex route is tried and fails. With the route index, host "
+               "routes cost the same whichever matches; regex routes are tried one after another (RE2, linear in "
+               "the path), so their cost grows with the number of regex routes before the match. Medians of the "
+               "rounds; per round in brackets.\n")
+    out.append("| asked for | req/s | × host-first | p99 | CPU | req/s per CPU | errors | non-2xx | req/s per round |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    base = med([r["rps"] for r in routes["host-first"]]) if routes.get("host-first") else 0
+    for v in ("host-first", "host-last", "regex-first", "regex-last", "catch-all"):
+        rows = routes.get(v, [])
+        if not rows:
+            continue
+        rps = med([r["rps"] for r in rows])
+        out.append("| %s | %s | %s | %s | %d%% | %s | %d | %d | %s |" % (
+            v, "{:,.0f}".format(rps), ratio(rps, base), ms(med([r["p99"] for r in rows])), med([r["cpu"] for r in rows]),
+            "{:,.0f}".format(med([r["rps"] * 100 / max(r["cpu"], 1) for r in rows])), sum(r["err"] for r in rows),
+            sum(r["non2xx"] for r in rows), " / ".join("%.0f" % r["rps"] for r in rows)))
+        retried += sum(r["retries"] for r in rows)
+        noisy += sum(1 for r in rows if r["noise"] > noise_limit)
+    out.append("\nPeak RSS of Candor over the case: %s.\n" % mib(rss.get(("routes", "candor"), 0)))
 
 if raw:
     out.append("### Every round\n")

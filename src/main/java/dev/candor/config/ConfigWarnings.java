@@ -29,14 +29,16 @@ public final class ConfigWarnings {
         boolean catchAllSeen = false;
         String catchAll = null;
         for (RouteConfig r : config.routes()) {
-            used.add(r.upstream());
+            used.addAll(r.upstreams());
+            if (r.actions().mirror() != null) {
+                used.add(r.actions().mirror().upstream());
+            }
             if (catchAllSeen) {
                 warnings.add("routes." + r.name() + " can never match: route '" + catchAll
                         + "' before it matches every request (first match wins)");
             }
             MatchConfig m = r.match();
-            if (!catchAllSeen && m.host() == null && (m.pathPrefix() == null || m.pathPrefix().equals("/"))
-                    && m.methods().isEmpty()) {
+            if (!catchAllSeen && m.matchesEverything()) {
                 catchAllSeen = true;
                 catchAll = r.name();
             }

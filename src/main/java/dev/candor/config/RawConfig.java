@@ -103,6 +103,15 @@ final class RawConfig {
         public String upstream;
         public Access access;
         public RateLimit rateLimit;
+        // What a route does besides naming one upstream (SPEC section 12).
+        public List<Split> split;
+        public Mirror mirror;
+        public Rewrite rewrite;
+        public RouteHeaders headers;
+        public RouteTimeouts timeouts;
+        public RouteRetries retries;
+        public Redirect redirect;
+        public Respond respond;
     }
 
     static final class Access {
@@ -118,8 +127,72 @@ final class RawConfig {
 
     static final class Match {
         public String host;
+        public String path;
         public String pathPrefix;
+        public String pathRegex;
         public List<String> methods;
+        public LinkedHashMap<String, String> headers;
+        public LinkedHashMap<String, String> query;
+    }
+
+    static final class Split {
+        public String upstream;
+        public String weight;
+    }
+
+    static final class Mirror {
+        public String upstream;
+        public String percent;
+    }
+
+    static final class Rewrite {
+        public String stripPrefix;
+        public PrefixRewrite prefix;
+        public RegexRewrite regex;
+        public String host;
+    }
+
+    static final class PrefixRewrite {
+        public String from;
+        public String to;
+    }
+
+    static final class RegexRewrite {
+        public String pattern;
+        public String replacement;
+    }
+
+    static final class RouteHeaders {
+        public HeaderActions request;
+        public HeaderActions response;
+    }
+
+    static final class HeaderActions {
+        public LinkedHashMap<String, String> set;
+        public List<String> remove;
+    }
+
+    static final class RouteTimeouts {
+        public String response;
+        public String idle;
+        public String tunnelIdle;
+    }
+
+    static final class RouteRetries {
+        public String attempts;
+        public List<String> on;
+        public String perTryTimeout;
+    }
+
+    static final class Redirect {
+        public String to;
+        public String status;
+    }
+
+    static final class Respond {
+        public String status;
+        public String body;
+        public String contentType;
     }
 
     static final class Upstream {

@@ -46,7 +46,8 @@ final class RetryValidator {
         return new RetryConfig(attempts, on, budget, perTry);
     }
 
-    private Set<RetryConfig.On> on(String path, List<String> raw) {
+    /** The retry conditions listed at {@code path}; the defaults when absent. */
+    Set<RetryConfig.On> on(String path, List<String> raw) {
         if (raw == null) {
             return RetryConfig.DEFAULTS.on();
         }

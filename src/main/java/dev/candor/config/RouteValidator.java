@@ -2,6 +2,7 @@ package dev.candor.config;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -55,22 +56,21 @@ final class RouteValidator {
                         "duplicate route name '" + name + "' (also used by " + earlier + ")");
             }
             MatchConfig match = match(ConfigPath.child(path, "match"), route.match);
-            String upstream = upstream(path, route.upstream, upstreamNames);
+            RouteActionsConfig actions = new RouteActionsValidator(problems, values).validate(path, route, upstreamNames);
             AccessConfig access = edge.access(ConfigPath.child(path, "access"), route.access);
             RateLimitConfig rateLimit = edge.rateLimit(ConfigPath.child(path, "rate_limit"), route.rateLimit);
-            if (name != null && match != null && upstream != null) {
-                routes.add(new RouteConfig(name, match, upstream, access, rateLimit));
+            // A split, a redirect or a fixed response takes the place of `upstream`.
+            boolean needsUpstream = actions.split().isEmpty() && !actions.answersItself();
+            String upstream = route.upstream == null && !needsUpstream ? null : upstream(path, route.upstream, upstreamNames);
+            if (name != null && match != null && (upstream != null || !needsUpstream)) {
+                routes.add(new RouteConfig(name, match, upstream, access, rateLimit, actions));
             }
         }
         return routes;
     }
 
-    private String upstream(String routePath, String raw, List<String> upstreamNames) {
-        if (raw == null) {
-            problems.missing(routePath, "upstream");
-            return null;
-        }
-        String path = ConfigPath.child(routePath, "upstream");
+    /** The upstream named at {@code path}, or null (reported) when none by that name is declared. */
+    static String knownUpstream(Problems problems, Values values, String path, String raw, List<String> upstreamNames) {
         String name = values.text(path, raw);
         if (name != null && !upstreamNames.contains(name)) {
             problems.at(path, "no upstream named '" + name + "' ("
@@ -79,6 +79,14 @@ final class RouteValidator {
             return null;
         }
         return name;
+    }
+
+    private String upstream(String routePath, String raw, List<String> upstreamNames) {
+        if (raw == null) {
+            problems.missing(routePath, "upstream");
+            return null;
+        }
+        return knownUpstream(problems, values, ConfigPath.child(routePath, "upstream"), raw, upstreamNames);
     }
 
     private MatchConfig match(String path, RawConfig.Match raw) {
@@ -102,7 +110,72 @@ final class RouteValidator {
                 problems.at(prefixPath, problem);
             }
         }
-        return new MatchConfig(host, prefix, methods(ConfigPath.child(path, "methods"), raw.methods));
+        String exactPath = ConfigPath.child(path, "path");
+        String exact = values.text(exactPath, raw.path);
+        if (exact != null) {
+            String problem = RouteMatchRules.pathPrefixProblem(exact);
+            if (problem != null) {
+                problems.at(exactPath, problem.replace("a path prefix", "a path"));
+            }
+        }
+        String regexPath = ConfigPath.child(path, "path_regex");
+        String regex = values.text(regexPath, raw.pathRegex);
+        if (regex != null) {
+            String problem = Regexes.problem(regex);
+            if (problem != null) {
+                problems.at(regexPath, problem);
+            }
+        }
+        int pathConditions = (prefix == null ? 0 : 1) + (exact == null ? 0 : 1) + (regex == null ? 0 : 1);
+        if (pathConditions > 1) {
+            String second = raw.pathRegex != null ? regexPath : raw.pathPrefix != null ? prefixPath : exactPath;
+            problems.at(second, "use only one of path, path_prefix and path_regex in one match");
+        }
+        return new MatchConfig(host, prefix, methods(ConfigPath.child(path, "methods"), raw.methods), exact, regex,
+                valueConditions(ConfigPath.child(path, "headers"), raw.headers, true),
+                valueConditions(ConfigPath.child(path, "query"), raw.query, false));
+    }
+
+    /**
+     * Header or query conditions: name to exact value, or to {@code ~pattern} (RE2). Header names are
+     * tokens, compared case-insensitively, so they are kept in lower case.
+     */
+    private Map<String, String> valueConditions(String path, Map<String, String> raw, boolean headerNames) {
+        if (raw == null) {
+            return Map.of();
+        }
+        if (raw.isEmpty()) {
+            problems.at(path, "empty mapping; remove the key to match any request");
+            return Map.of();
+        }
+        Map<String, String> conditions = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            String itemPath = ConfigPath.child(path, e.getKey());
+            String name = e.getKey();
+            if (headerNames && !RouteMatchRules.isToken(name)) {
+                problems.atKey(itemPath, itemPath + ": '" + name + "' is not a header field name");
+                continue;
+            }
+            if (name.isEmpty()) {
+                problems.atKey(itemPath, path + ": a query parameter name must not be empty");
+                continue;
+            }
+            if (e.getValue() == null) {
+                problems.at(itemPath, "needs a value: the exact value, or ~ followed by an RE2 pattern");
+                continue;
+            }
+            String value = values.text(itemPath, e.getValue());
+            if (value == null) {
+                continue;
+            }
+            String problem = value.startsWith("~") ? Regexes.problem(value.substring(1)) : null;
+            if (problem != null) {
+                problems.at(itemPath, problem);
+                continue;
+            }
+            conditions.put(headerNames ? name.toLowerCase(Locale.ROOT) : name, value);
+        }
+        return conditions;
     }
 
     private Set<String> methods(String path, List<String> raw) {

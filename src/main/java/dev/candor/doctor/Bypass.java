@@ -74,25 +74,29 @@ final class Bypass {
         CompletableFuture<Side> proxy = ask("proxy " + url.getHost() + ":" + portOf(), null,
                 new InetSocketAddress(url.getHost(), portOf()), null, request);
         List<CompletableFuture<Side>> routedAsks = new ArrayList<>();
-        UpstreamConfig routed = targets.route() == null ? null : targets.upstreams().get(0);
+        // Endpoints get the request as the route sends it (rewritten); every upstream of a split is asked.
+        DirectExchange.Request upstreamRequest = targets.directRequest();
+        UpstreamConfig routed = targets.route() == null || targets.upstreams().isEmpty() ? null : targets.upstreams().get(0);
         if (routed != null) {
-            for (Map.Entry<HostPort, InetSocketAddress> a : addresses(routed).entrySet()) {
-                routedAsks.add(ask(Endpoint.ipPort(a.getValue()), routed, a.getValue(), a.getKey(), request));
+            for (UpstreamConfig u : targets.upstreams()) {
+                for (Map.Entry<HostPort, InetSocketAddress> a : addresses(u).entrySet()) {
+                    routedAsks.add(ask(Endpoint.ipPort(a.getValue()), u, a.getValue(), a.getKey(), upstreamRequest));
+                }
             }
         }
         Side through = proxy.join();
         List<Side> direct = routedAsks.stream().map(CompletableFuture::join).toList();
         out.add(proxyCheck(through, request));
         for (Side d : direct) {
-            out.add(endpointCheck(d, through, request));
+            out.add(endpointCheck(d, through, upstreamRequest));
         }
         List<Side> elsewhere = List.of();
         if (!direct.isEmpty() && direct.stream().noneMatch(Side::good)) {
             List<CompletableFuture<Side>> others = new ArrayList<>();
             for (UpstreamConfig u : config.upstreams().values()) {
-                if (u != routed) {
+                if (!targets.upstreams().contains(u)) {
                     for (Map.Entry<HostPort, InetSocketAddress> a : addresses(u).entrySet()) {
-                        others.add(ask(Endpoint.ipPort(a.getValue()), u, a.getValue(), a.getKey(), request));
+                        others.add(ask(Endpoint.ipPort(a.getValue()), u, a.getValue(), a.getKey(), upstreamRequest));
                     }
                 }
             }
@@ -158,7 +162,7 @@ final class Bypass {
         b.with("headers_differing_from_proxy", differ.isEmpty() ? null : differ);
         b.with("same_body_as_proxy", o.bodySha256() != null && o.bodySha256().equals(proxy.outcome().bodySha256()));
         b.confirm(ConfirmCommand.forFailure(ErrorType.HTTP_PROTOCOL_ERROR, r.method(), url.getRawAuthority(),
-                Targets.pathOf(url), d.label()));
+                r.path(), d.label()));
         if (d.good()) {
             return b.confirm(null).pass("direct: " + summary(o));
         }

@@ -27,12 +27,22 @@ final class Targets {
     private final List<Check> checks;
     private final URI url;
     private final String route;
+    /** What the route sends upstream for the URL (its rewrites applied): the Host and the target. */
+    private final String upstreamHost;
+    private final String upstreamTarget;
 
     private Targets(List<UpstreamConfig> upstreams, List<Check> checks, URI url, String route) {
+        this(upstreams, checks, url, route, null, null);
+    }
+
+    private Targets(List<UpstreamConfig> upstreams, List<Check> checks, URI url, String route, String upstreamHost,
+                    String upstreamTarget) {
         this.upstreams = List.copyOf(upstreams);
         this.checks = List.copyOf(checks);
         this.url = url;
         this.route = route;
+        this.upstreamHost = upstreamHost;
+        this.upstreamTarget = upstreamTarget;
     }
 
     static Targets of(CandorConfig config, URI url) {
@@ -52,11 +62,53 @@ final class Targets {
                     .fail("no route matches GET " + url + "; every upstream is probed instead");
             return new Targets(all, List.of(c), url, null);
         }
+        if (r.upstream() == null) {
+            return routeWithoutOneUpstream(config, url, r);
+        }
         UpstreamConfig u = config.upstreams().get(r.upstream());
-        Check c = Check.of(Section.CONFIG, "config.route", url.toString())
-                .with("route", r.name()).with("upstream", u.name()).with("endpoints", u.endpoints().size())
-                .pass("route " + r.name() + " sends GET " + url + " to upstream " + u.name());
-        return new Targets(List.of(u), List.of(c), url, r.name());
+        Check.Builder c = Check.of(Section.CONFIG, "config.route", url.toString())
+                .with("route", r.name()).with("upstream", u.name()).with("endpoints", u.endpoints().size());
+        String sent = rewritten(c, url, r);
+        return new Targets(List.of(u), List.of(c.pass("route " + r.name() + " sends GET " + url + " to upstream "
+                + u.name() + sent)), url, r.name(), r.upstreamHost(), r.upstreamTarget(pathOf(url)));
+    }
+
+    /** Adds what the route's rewrite makes of the URL to the evidence; the phrase for the summary, or "". */
+    private static String rewritten(Check.Builder c, URI url, Route r) {
+        String target = r.upstreamTarget(pathOf(url));
+        String host = r.upstreamHost();
+        if (target.equals(pathOf(url)) && host == null) {
+            return "";
+        }
+        c.with("upstream_target", target);
+        if (host != null) {
+            c.with("upstream_host", host);
+        }
+        return " as " + target + (host == null ? "" : " (Host: " + host + ")");
+    }
+
+    /** A route that splits traffic (every upstream of the split is probed) or answers itself (none is). */
+    private static Targets routeWithoutOneUpstream(CandorConfig config, URI url, Route r) {
+        var actions = r.config().actions();
+        if (actions.answersItself()) {
+            String what = actions.redirect() != null
+                    ? "redirects it (" + actions.redirect().status() + " to " + actions.redirect().to() + ")"
+                    : "answers it itself (" + actions.respond().status() + ")";
+            Check c = Check.of(Section.CONFIG, "config.route", url.toString()).with("route", r.name())
+                    .pass("route " + r.name() + " " + what + ": no upstream is involved");
+            return new Targets(List.of(), List.of(c), url, r.name());
+        }
+        List<UpstreamConfig> split = new ArrayList<>();
+        StringBuilder shares = new StringBuilder();
+        for (var s : actions.split()) {
+            split.add(config.upstreams().get(s.upstream()));
+            shares.append(shares.length() == 0 ? "" : ", ").append(s.upstream()).append(" (weight ").append(s.weight()).append(')');
+        }
+        Check.Builder c = Check.of(Section.CONFIG, "config.route", url.toString())
+                .with("route", r.name()).with("split", shares.toString());
+        String sent = rewritten(c, url, r);
+        return new Targets(split, List.of(c.pass("route " + r.name() + " splits GET " + url + " between " + shares + sent)),
+                url, r.name(), r.upstreamHost(), r.upstreamTarget(pathOf(url)));
     }
 
     List<UpstreamConfig> upstreams() {
@@ -77,16 +129,22 @@ final class Targets {
         return url;
     }
 
-    /** The request sent straight to an endpoint of {@code u}: the URL's, or the health check's. */
+    /** The request sent straight to an endpoint of {@code u}: the URL's as its route rewrites it, or the health check's. */
     DirectExchange.Request requestFor(UpstreamConfig u, HostPort endpoint) {
         if (url != null) {
-            return request(url.getRawAuthority(), pathOf(url));
+            return directRequest();
         }
         HealthCheckConfig check = u.healthCheck();
         if (check != null && check.mode() == HealthCheckConfig.Mode.HTTP) {
             return request(check.host() != null ? check.host() : endpoint.toString(), check.path());
         }
         return request(endpoint.toString(), "/");
+    }
+
+    /** The {@code --url} request as the route sends it upstream: its rewrites of path and Host applied. */
+    DirectExchange.Request directRequest() {
+        return request(upstreamHost != null ? upstreamHost : url.getRawAuthority(),
+                upstreamTarget != null ? upstreamTarget : pathOf(url));
     }
 
     static DirectExchange.Request request(String host, String path) {

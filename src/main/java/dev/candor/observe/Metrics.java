@@ -34,6 +34,9 @@ public final class Metrics {
     private final Histogram upstreamDuration;
     private final Counter retries;
     private final Counter reloads;
+    private final Counter mirrors;
+    /** The same counts as {@link #mirrors}, readable without a scrape (tests, the dashboard). */
+    private final ConcurrentHashMap<String, LongAdder> mirrorCounts = new ConcurrentHashMap<>();
     private final Gauge tunnelsOpen;
     private final Counter rateLimited;
     private final CounterDataPoint tunnelBytesToClient;
@@ -84,6 +87,11 @@ public final class Metrics {
                 .labelNames("direction").register(registry);
         tunnelBytesToClient = tunnelBytes.labelValues("to_client");
         tunnelBytesToUpstream = tunnelBytes.labelValues("to_upstream");
+        mirrors = Counter.builder().name("candor_mirror_requests_total")
+                .help("Mirrored copies of requests, by route, mirror upstream and result: the response's status"
+                        + " class (2xx..5xx), the RFC 9209 error type of a failed copy, or dropped (too many copies"
+                        + " in flight, or no usable endpoint)")
+                .labelNames("route", "upstream", "result").register(registry);
         rateLimited = Counter.builder().name("candor_rate_limit_requests_total")
                 .help("Requests that met a route's rate_limit, by route and result (allowed or limited)")
                 .labelNames("route", "result").register(registry);
@@ -166,6 +174,18 @@ public final class Metrics {
     /** The rate-limit counters of {@code route}, both present from now on (at 0 until a request meets the limit). */
     public RateLimitSeries rateLimit(String route) {
         return new RateLimitSeries(rateLimited.labelValues(route, "allowed"), rateLimited.labelValues(route, "limited"));
+    }
+
+    /** A mirrored copy ended with {@code result}: a status class, an error type token, or {@code dropped}. */
+    public void mirror(String route, String upstream, String result) {
+        mirrors.labelValues(route, upstream, result).inc();
+        mirrorCounts.computeIfAbsent(route + '\0' + upstream + '\0' + result, k -> new LongAdder()).increment();
+    }
+
+    /** Mirrored copies counted with these labels since start. */
+    public long mirrored(String route, String upstream, String result) {
+        LongAdder n = mirrorCounts.get(route + '\0' + upstream + '\0' + result);
+        return n == null ? 0 : n.sum();
     }
 
     /** A config reload was tried. */

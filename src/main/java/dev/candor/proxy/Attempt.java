@@ -132,8 +132,8 @@ final class Attempt implements UpstreamListener {
             }
             Cause c = FailureClassifier.connectFailure(f.cause());
             exchange.trace.add(TraceEvent.CONNECT_FAILED, c.signal().name());
-            FailureTexts.Text t = FailureTexts.connect(c, endpoint.label(), exchange.timeouts(),
-                    exchange.upstream().config().pool());
+            FailureTexts.Text t = FailureTexts.connect(c, endpoint.label(), exchange.dispatch().timeouts(),
+                    exchange.dispatch().upstream().config().pool());
             fail(new Fault(c, t.detail(), t.limit()));
             return;
         }
@@ -296,9 +296,9 @@ final class Attempt implements UpstreamListener {
             return;
         }
         // A TLS-only port closes a plain-HTTP connection without a word (OpenSSL, Java, Netty do).
-        String hint = !reused && exchange.upstream().config().tls() == null
+        String hint = !reused && exchange.dispatch().upstream().config().tls() == null
                 ? " (a new connection: if that port speaks only HTTPS, set tls on upstream '"
-                + exchange.upstream().name() + "')" : "";
+                + exchange.dispatch().upstream().name() + "')" : "";
         fail(new Fault(new Cause(sendPhase(), Actor.UPSTREAM, Signal.CLOSED, "connection closed"),
                 endpoint.label() + " closed the connection before a complete response header" + hint));
     }

@@ -1,18 +1,15 @@
 package dev.candor.proxy;
 
 import dev.candor.config.LimitsConfig;
-import dev.candor.config.TimeoutsConfig;
 import dev.candor.failure.Actor;
 import dev.candor.failure.Cause;
 import dev.candor.failure.Phase;
 import dev.candor.failure.Signal;
 import dev.candor.observe.Trace;
 import dev.candor.observe.TraceEvent;
-import dev.candor.upstream.Upstream;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -26,9 +23,10 @@ import io.netty.handler.codec.http.LastHttpContent;
  * what goes upstream. Everything happens on the downstream's event loop, which is also the upstream
  * streams', so there are no locks.
  *
- * <p>Check the head → route → {@link FilterChain} (header rules first) → {@link Forwarder} (attempts and
- * retries) → response head back through the filters → {@link Relay} streams both bodies with backpressure →
- * one access-log line. A {@code 101} to an upgrade request hands both connections to a {@link Tunnel}
+ * <p>Check the head → route and upstream ({@link Dispatch}) → the route's {@link FilterChain} (access, rate
+ * limit, header rules, the route's own steps; a refusal or a route's answer ends it) → {@link Forwarder}
+ * (attempts and retries) → response head back through the filters → {@link Relay} streams both bodies with
+ * backpressure → one access-log line. A {@code 101} to an upgrade request hands both connections to a {@link Tunnel}
  * instead. What the exchange has reached is two explicit phases, one per direction.
  */
 final class Exchange {
@@ -81,11 +79,10 @@ final class Exchange {
     private boolean mustClose;
     private long bodyBytesRead;
 
-    private Route route;
-    private Upstream upstream;
-    private TimeoutsConfig timeouts;
+    /** Where the routed request goes; null before routing. */
+    private Dispatch dispatch;
+    /** The dispatch's forwarder; null before routing or when the route answers itself. */
     private Forwarder forwarder;
-    private RequestFacts facts;
 
     Exchange(Downstream downstream, ProxyContext context, HttpRequest request) {
         this.downstream = downstream;
@@ -114,72 +111,41 @@ final class Exchange {
         RequestCheck.Target target = (RequestCheck.Target) checked;
         log.host = target.hostHeader();
         requestHasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
-        int maxHeaderCount = limits.maxHeaderCount();
-        if (maxHeaderCount > 0 && headers.size() > maxHeaderCount) {
-            // limits.max_header_size bounds the bytes; this bounds the fields (many tiny ones cost per field).
-            clientFault(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "the request has " + headers.size()
-                    + " header fields, more than limits.max_header_count (" + maxHeaderCount + ")");
+        RequestCheck.Rejection refused = RequestCheck.fields(request, limits.maxHeaderCount(), requestHasBody);
+        if (refused != null) {
+            mustClose = refused.close();
+            clientFault(refused.status(), refused.reason());
             return;
         }
-
-        String expect = http10 ? null : headers.get(HttpHeaderNames.EXPECT); // RFC 9110 §10.1.1: not in 1.0
-        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
-            mustClose = requestHasBody;
-            clientFault(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation '" + expect + "'");
-            return;
-        }
-        expectContinue = expect != null && requestHasBody;
+        expectContinue = RequestCheck.expectation(request) != null && requestHasBody;
         upgrade = Upgrades.requested(request);
         if (MaxForwards.remaining(request) == 0) { // Candor is the last hop: it answers itself
             send(MaxForwards.finalAnswer(downstream.alloc(), request));
             return;
         }
 
-        route = context.router().match(target.host(), target.path(), request.method());
-        if (route == null) {
-            failLocal(new Fault(new Cause(Phase.ROUTE, Actor.PROXY, Signal.NO_ROUTE, null),
-                    "no route matches host '" + target.host() + "', path '" + target.path() + "', method "
-                            + request.method().name()));
-            return;
+        dispatch = Dispatch.route(this, target, upgrade);
+        if (dispatch != null) { // else no route matched, and that was answered
+            forwarder = dispatch.forwarder();
+            dispatch.runFilters(0);
         }
-        trace.add(TraceEvent.ROUTED, route.name());
-        log.route = route;
-        upstream = context.upstreams().get(route.upstream());
-        log.upstream = upstream;
-        timeouts = upstream.config().timeouts();
-        upstream.retryBudget().requestStarted();
-        forwarder = new Forwarder(this, upstream, HashKeys.of(upstream.config().balancer(), headers, log.clientIp),
-                log.attempts);
-        facts = new RequestFacts(log.requestId, log.clientIp, downstream.clientIp(), downstream.scheme(), log.host,
-                route, upgrade, context);
-        afterFilters(route.filters().onRequest(facts, request));
     }
 
-    /**
-     * Goes on once the request filters answered: forwards, answers their refusal, or waits (without
-     * blocking, the request still in its HEAD phase, so its body is not read) for a deferred answer.
-     */
-    private void afterFilters(ProxyFilter.Refusal refused) {
-        if (refused != null && refused.isDeferred()) {
-            int resumeAt = refused.resumeAt();
-            refused.later().whenComplete((r, e) -> downstream.eventLoop().execute(() -> {
-                if (!isOpen() || responsePhase != ResponsePhase.AWAITING) {
-                    return; // the client went away meanwhile
-                }
-                if (e != null) {
-                    failLocal(new Fault(new Cause(Phase.CLIENT_REQUEST, Actor.PROXY, Signal.DEFECT, e.toString()),
-                            "a request filter failed: " + e));
-                } else {
-                    afterFilters(r != null ? r : route.filters().onRequest(facts, request, resumeAt));
-                }
-            }));
-            return;
-        }
-        if (refused != null) {
+    /** Goes on once the request filters answered ({@link Dispatch#runFilters}): refuses, answers or forwards. */
+    void afterFilters(ProxyFilter.Stop stop) {
+        if (stop instanceof ProxyFilter.Refusal refused) {
             reply(new Fault(refused.cause(), refused.detail(), refused.limit()), refused.status(),
                     refused.cause().type().summary(), refused.retryAfterSeconds());
             return;
         }
+        if (stop instanceof ProxyFilter.Answer answer) {
+            send(dispatch.answer(answer));
+            return;
+        }
+        if (forwarder == null) {
+            throw new IllegalStateException("route " + dispatch.route().name() + " neither forwards nor answers");
+        }
+        dispatch.offerMirror(requestHasBody);
         if (requestHasBody) {
             requestPhase = RequestPhase.BODY;
             forwarder.start();
@@ -199,7 +165,7 @@ final class Exchange {
             downstream.sendContinue();
         }
         // timeouts.idle holds from the head being sent until the response ends
-        deadlines.enforceIdle(timeouts.idle().toNanos(), now());
+        deadlines.enforceIdle(dispatch.timeouts().idle().toNanos(), now());
         relay.attemptSending();
         if (requestPhase != RequestPhase.COMPLETE) {
             downstream.resumeRequest(); // the body pieces that waited for the stream, then the rest
@@ -233,6 +199,9 @@ final class Exchange {
             requestPhase = RequestPhase.COMPLETE;
             forwarder.start();
             return;
+        }
+        if (requestPhase == RequestPhase.BODY) {
+            dispatch.mirrorBody(content);
         }
         relay.requestContent(content);
     }
@@ -286,7 +255,7 @@ final class Exchange {
         }
         touch();
         boolean upstreamChunked = HttpUtil.isTransferEncodingChunked(response);
-        route.filters().onResponse(facts, response);
+        dispatch.filterResponse(response);
         // A body still arriving from the client will not be read: the connection cannot be reused then.
         downstream.sendHead(response, upstreamChunked, mustClose || requestPhase != RequestPhase.COMPLETE);
         if (response instanceof LastHttpContent full) {
@@ -354,13 +323,7 @@ final class Exchange {
     }
 
     private void armResponseDeadline() {
-        deadlines.awaitResponse(responseTimeoutNanos(), now());
-    }
-
-    /** The per-try timeout when set, else timeouts.response. */
-    private long responseTimeoutNanos() {
-        long perTry = upstream.config().retries().perTryTimeout().toNanos();
-        return perTry > 0 ? perTry : timeouts.response().toNanos();
+        deadlines.awaitResponse(dispatch.responseTimeoutNanos(), now());
     }
 
     private void touch() {
@@ -383,8 +346,8 @@ final class Exchange {
         }
         boolean awaitingHead = requestPhase == RequestPhase.COMPLETE && responsePhase == ResponsePhase.AWAITING;
         switch (deadlines.expired(now, awaitingHead)) {
-            case RESPONSE -> forwarder.current().responseTimedOut(responseTimeoutNanos(),
-                    upstream.config().retries().perTryTimeout().isZero() ? "timeouts.response" : "retries.per_try_timeout");
+            case RESPONSE -> forwarder.current().responseTimedOut(dispatch.responseTimeoutNanos(),
+                    dispatch.timeoutSetting());
             case IDLE -> idleTimedOut(deadlines.idleNanos());
             case NONE -> {
                 return deadlines.nanosUntilNext(now, awaitingHead);
@@ -410,20 +373,18 @@ final class Exchange {
 
     private void clientFault(HttpResponseStatus replyStatus, String reason) {
         // The reason is about the client's own request, so it is safe to tell it.
-        reply(new Fault(new Cause(Phase.CLIENT_REQUEST, Actor.CLIENT, Signal.CLIENT_FAULT, null), reason), replyStatus, reason);
+        reply(new Fault(new Cause(Phase.CLIENT_REQUEST, Actor.CLIENT, Signal.CLIENT_FAULT, null), reason), replyStatus, reason, 0);
     }
 
     /** Answers a failure before any response byte was sent, with the status its error type gives. */
     void failLocal(Fault fault) {
-        reply(fault, HttpResponseStatus.valueOf(fault.cause().type().status()), fault.cause().type().summary());
+        reply(fault, HttpResponseStatus.valueOf(fault.cause().type().status()), fault.cause().type().summary(), 0);
     }
 
-    /** Ends the exchange with a reply Candor makes itself, before any response byte was sent. */
-    private void reply(Fault fault, HttpResponseStatus replyStatus, String publicDetail) {
-        reply(fault, replyStatus, publicDetail, 0);
-    }
-
-    /** The same, telling the client when to come back when {@code retryAfterSeconds} is above 0. */
+    /**
+     * Ends the exchange with a reply Candor makes itself, before any response byte was sent; it tells the
+     * client when to come back when {@code retryAfterSeconds} is above 0.
+     */
     private void reply(Fault fault, HttpResponseStatus replyStatus, String publicDetail, long retryAfterSeconds) {
         if (responsePhase != ResponsePhase.AWAITING) {
             return;
@@ -442,7 +403,7 @@ final class Exchange {
         send(reply);
     }
 
-    /** Sends a whole response Candor made itself, in place of the upstream's. */
+    /** Sends a whole response Candor made itself (a failure's reply or a route's answer), in place of the upstream's. */
     private void send(FullHttpResponse reply) {
         log.status = reply.status().code();
         trace.add(TraceEvent.LOCAL_REPLY, Integer.toString(log.status));
@@ -477,6 +438,9 @@ final class Exchange {
         }
         responsePhase = ResponsePhase.ENDED;
         deadlines.clear();
+        if (dispatch != null) {
+            dispatch.abandonMirror();
+        }
         FailureRecorder.record(context, log);
         downstream.exchangeDone(this, requestPhase == RequestPhase.COMPLETE);
     }
@@ -491,8 +455,8 @@ final class Exchange {
     private void dropInFlight() {
         deadlines.clear();
         relay.release();
-        if (forwarder != null) {
-            forwarder.abandon();
+        if (dispatch != null) {
+            dispatch.abandon();
         }
     }
 
@@ -519,12 +483,9 @@ final class Exchange {
         return forwarder;
     }
 
-    Upstream upstream() {
-        return upstream;
-    }
-
-    TimeoutsConfig timeouts() {
-        return timeouts;
+    /** Where the routed request goes; null before routing. */
+    Dispatch dispatch() {
+        return dispatch;
     }
 
     /** The protocol the client asked to switch to ({@code websocket}), or null. */
@@ -532,8 +493,4 @@ final class Exchange {
         return upgrade;
     }
 
-    /** What the filters know of this exchange; null before it was routed. */
-    ProxyFilter.FilterContext facts() {
-        return facts;
-    }
 }

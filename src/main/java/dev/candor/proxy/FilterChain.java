@@ -5,9 +5,9 @@ import io.netty.handler.codec.http.HttpResponse;
 
 import java.util.List;
 
-/** The ordered filters of one config snapshot: forward for the request, backward for the response. */
+/** One route's ordered filters ({@link FilterChains} builds them): forward for the request, backward for the response. */
 final class FilterChain {
-    /** Header rules only: what every route gets today. */
+    /** Header rules only: the chain of a route that asks for nothing more. */
     static final FilterChain DEFAULT = new FilterChain(List.of(HeaderRulesFilter.INSTANCE));
 
     private final ProxyFilter[] filters;
@@ -16,23 +16,31 @@ final class FilterChain {
         this.filters = filters.toArray(ProxyFilter[]::new);
     }
 
-    /** Runs the request side; the first refusal ends it. */
-    ProxyFilter.Refusal onRequest(ProxyFilter.FilterContext exchange, HttpRequest request) {
+    /** Runs the request side; the first refusal or answer ends it. */
+    ProxyFilter.Stop onRequest(ProxyFilter.FilterContext exchange, HttpRequest request) {
         return onRequest(exchange, request, 0);
     }
 
     /**
-     * Runs the request side from filter {@code from} on; the first refusal ends it. A deferred answer is
-     * returned with the index to resume at ({@link ProxyFilter.Refusal#resumeAt}) once it says go on.
+     * Runs the request side from filter {@code from} on; the first refusal or answer ends it. A deferred
+     * refusal is returned with the index to resume at ({@link ProxyFilter.Refusal#resumeAt}) once it says go on.
      */
-    ProxyFilter.Refusal onRequest(ProxyFilter.FilterContext exchange, HttpRequest request, int from) {
+    ProxyFilter.Stop onRequest(ProxyFilter.FilterContext exchange, HttpRequest request, int from) {
         for (int i = from; i < filters.length; i++) {
-            ProxyFilter.Refusal r = filters[i].onRequest(exchange, request);
+            ProxyFilter.Stop r = filters[i].onRequest(exchange, request);
             if (r != null) {
-                return r.isDeferred() ? new ProxyFilter.Refusal(null, null, null, null, 0, r.later(), i + 1) : r;
+                return r instanceof ProxyFilter.Refusal d && d.isDeferred()
+                        ? new ProxyFilter.Refusal(null, null, null, null, 0, d.later(), i + 1) : r;
             }
         }
         return null;
+    }
+
+    /** Runs every filter's part in a local answer, last filter first. */
+    void onAnswer(ProxyFilter.FilterContext exchange, HttpResponse response) {
+        for (int i = filters.length - 1; i >= 0; i--) {
+            filters[i].onAnswer(exchange, response);
+        }
     }
 
     /** Runs the response side, last filter first. */

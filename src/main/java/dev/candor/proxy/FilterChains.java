@@ -1,5 +1,6 @@
 package dev.candor.proxy;
 
+import dev.candor.config.RouteActionsConfig;
 import dev.candor.config.RouteConfig;
 import dev.candor.observe.Metrics;
 
@@ -12,9 +13,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Builds each route's filter chain once per config snapshot: access rules, then the rate limit (a request
- * the rules refuse takes no token), then the header rules. Outlives reloads so that a route whose
- * {@code rate_limit} did not change keeps its buckets, and a client cannot reset its limit by waiting
- * for a reload.
+ * the rules refuse takes no token), then the header rules, then what the route asks for itself: its
+ * rewrite, its header actions, and last its redirect or fixed response (so a client the rules or the limit
+ * refuse is refused, not redirected or answered). Outlives reloads so that a route whose {@code rate_limit}
+ * did not change keeps its buckets, and a client cannot reset its limit by waiting for a reload.
  */
 final class FilterChains {
     private final Metrics metrics;
@@ -35,7 +37,7 @@ final class FilterChains {
         for (int i = 0; i < routes.size(); i++) {
             RouteConfig r = routes.get(i);
             String path = "routes[" + i + "]";
-            List<ProxyFilter> filters = new ArrayList<>(3);
+            List<ProxyFilter> filters = new ArrayList<>(6);
             if (r.access() != null) {
                 filters.add(new AccessFilter(r.name(), path + ".access", r.access()));
             }
@@ -49,9 +51,25 @@ final class FilterChains {
                 filters.add(limit);
             }
             filters.add(HeaderRulesFilter.INSTANCE);
+            addActions(filters, r.actions());
             chains.add(filters.size() == 1 ? FilterChain.DEFAULT : new FilterChain(filters));
         }
         rateLimits = nextLimits;
         return chains;
+    }
+
+    /** The route's own steps (SPEC section 12), after the header rules. */
+    private static void addActions(List<ProxyFilter> filters, RouteActionsConfig actions) {
+        if (actions.rewrite() != null) {
+            filters.add(new RewriteFilter(actions.rewrite()));
+        }
+        if (!actions.requestHeaders().isEmpty() || !actions.responseHeaders().isEmpty()) {
+            filters.add(new HeaderActionsFilter(actions.requestHeaders(), actions.responseHeaders()));
+        }
+        if (actions.redirect() != null) {
+            filters.add(new RedirectFilter(actions.redirect()));
+        } else if (actions.respond() != null) {
+            filters.add(new RespondFilter(actions.respond()));
+        }
     }
 }

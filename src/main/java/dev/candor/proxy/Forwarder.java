@@ -144,7 +144,7 @@ final class Forwarder {
             return;
         }
         judge(a, cause, false);
-        if (RetryPolicy.retryElsewhere(cause, upstream.config().retries(), exchange.request.method(), bodyForwarded,
+        if (RetryPolicy.retryElsewhere(cause, exchange.dispatch().retries(), exchange.request.method(), bodyForwarded,
                 exchange.isResponseStarted(), retries)) {
             String notRetried = retryOnAnotherEndpoint(cause.type().token());
             if (notRetried == null) {
@@ -169,7 +169,7 @@ final class Forwarder {
      */
     boolean retryInsteadOf(Attempt a, int code) {
         Endpoint next;
-        if (!RetryPolicy.retry5xx(upstream.config().retries(), exchange.request.method(),
+        if (!RetryPolicy.retry5xx(exchange.dispatch().retries(), exchange.request.method(),
                 exchange.relay.bodyForwarded(), retries)
                 || (next = upstream.select(triedEndpoints(), hashKey)) == null
                 || !upstream.retryBudget().tryAcquireRetry()) {

@@ -9,9 +9,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * The first filter: {@link HeaderRules} both ways (the upgrade headers of a protocol switch kept), the
- * intermediary's own HTTP version on requests (RFC 9110 §2.5), and the received-status marker on an
- * upstream's own 5xx.
+ * The filter after a route's access rules and rate limit, before its own steps: {@link HeaderRules} both
+ * ways (the upgrade headers of a protocol switch kept), the intermediary's own HTTP version on requests
+ * (RFC 9110 §2.5), and the received-status marker on an upstream's own 5xx.
  */
 final class HeaderRulesFilter implements ProxyFilter {
     static final HeaderRulesFilter INSTANCE = new HeaderRulesFilter();

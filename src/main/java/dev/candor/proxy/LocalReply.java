@@ -16,9 +16,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A response Candor makes itself: RFC 9457 problem details for clients that accept JSON, a small HTML
- * page otherwise, and the RFC 9209 {@code Proxy-Status} header naming the error type. How much it tells
- * follows {@code errors.expose}; never a stack trace, and a backend address only with {@code details}.
+ * A response Candor makes itself. For a failure: RFC 9457 problem details for clients that accept JSON, a
+ * small HTML page otherwise, and the RFC 9209 {@code Proxy-Status} header naming the error type; how much it
+ * tells follows {@code errors.expose}, never a stack trace, and a backend address only with {@code details}.
+ * For a route's answer (a redirect, a fixed response): just what the route configured.
  */
 final class LocalReply {
 
@@ -59,6 +60,20 @@ final class LocalReply {
         if (close) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+        return response;
+    }
+
+    /**
+     * The response of a route's {@link ProxyFilter.Answer} (a redirect, a fixed response): not a failure, so
+     * no problem details and no {@code Proxy-Status}, just the answer's status, headers and body.
+     */
+    static FullHttpResponse answer(ByteBufAllocator alloc, ProxyFilter.Answer answer, String requestId) {
+        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
+                alloc.buffer(body.length).writeBytes(body));
+        response.headers().set(answer.headers());
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        response.headers().set(HeaderRules.X_REQUEST_ID, requestId);
         return response;
     }
 

@@ -57,7 +57,7 @@ public final class ProxyContext {
 
     private ProxyContext(CandorConfig config, Upstreams upstreams, Shared shared) {
         this.config = requireNonNull(config, "config");
-        this.router = new Router(config.routes(), shared.chains.build(config.routes()));
+        this.router = new Router(config.routes(), config.upstreams(), shared.chains.build(config.routes()));
         this.nanoClock = shared.ticker::nanoTime;
         this.upstreams = requireNonNull(upstreams, "upstreams");
         this.shared = shared;
@@ -78,6 +78,17 @@ public final class ProxyContext {
             for (java.time.Duration d : java.util.List.of(u.timeouts().response(), u.timeouts().idle(),
                     u.retries().perTryTimeout())) {
                 if (!d.isZero()) {
+                    min = Math.min(min, d.toNanos());
+                }
+            }
+        }
+        // A route may shorten them for the requests it takes.
+        for (dev.candor.config.RouteConfig r : config.routes()) {
+            var t = r.actions().timeouts();
+            var rt = r.actions().retries();
+            for (java.time.Duration d : new java.time.Duration[] {t == null ? null : t.response(),
+                    t == null ? null : t.idle(), rt == null ? null : rt.perTryTimeout()}) {
+                if (d != null && !d.isZero()) {
                     min = Math.min(min, d.toNanos());
                 }
             }

@@ -1,6 +1,7 @@
 package dev.candor.proxy;
 
 import dev.candor.failure.Cause;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -9,23 +10,36 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A step between routing and forwarding. The chain walks the filters in order for the request head and
- * backwards for the response head; a filter ends the chain by refusing the request, and the exchange then
- * answers that refusal itself. Filters run on the exchange's event loop and must not block. Header rules
- * are the first filter; a cache, compression, access rules and rate limits go into the same chain.
+ * backwards for the response head; a filter ends the chain by stopping the request — a refusal (an error,
+ * classified) or an answer (a redirect or a fixed response, not an error) — and the exchange then sends
+ * that instead of forwarding. Filters run on the exchange's event loop and must not block. Header rules
+ * come after a route's access rules and rate limit and before its own rewrites, header actions and local
+ * answers (see {@link FilterChains}); a cache or compression goes into the same chain.
  */
 interface ProxyFilter {
 
     /**
      * Looks at (and may rewrite) the request head before it is forwarded.
      *
-     * @return null to go on, or the refusal that ends the exchange
+     * @return null to go on, or what ends the exchange in place of the upstream's answer
      */
-    default Refusal onRequest(FilterContext exchange, HttpRequest request) {
+    default Stop onRequest(FilterContext exchange, HttpRequest request) {
         return null;
     }
 
     /** Looks at (and may rewrite) the upstream's response head before it reaches the client. */
     default void onResponse(FilterContext exchange, HttpResponse response) {
+    }
+
+    /**
+     * Looks at (and may add to) an {@link Answer} a filter made, before it reaches the client: what a route
+     * adds to every response it gives (its response headers) goes here; upstream-only rules do not.
+     */
+    default void onAnswer(FilterContext exchange, HttpResponse response) {
+    }
+
+    /** What a filter can end the request side with: a refusal or an answer. */
+    sealed interface Stop permits Refusal, Answer {
     }
 
     /**
@@ -38,7 +52,7 @@ interface ProxyFilter {
      * @param resumeAt the index of the filter the chain goes on with once {@code later} says go on
      */
     record Refusal(Cause cause, HttpResponseStatus status, String detail, String limit, long retryAfterSeconds,
-                   CompletionStage<Refusal> later, int resumeAt) {
+                   CompletionStage<Refusal> later, int resumeAt) implements Stop {
 
         /** A refusal made now. */
         Refusal(Cause cause, HttpResponseStatus status, String detail, String limit, long retryAfterSeconds) {
@@ -61,6 +75,13 @@ interface ProxyFilter {
         boolean isDeferred() {
             return later != null;
         }
+    }
+
+    /**
+     * A response Candor gives because the configuration says so (a redirect, a fixed response): not a
+     * failure, so it carries no error type and no {@code Proxy-Status}.
+     */
+    record Answer(HttpResponseStatus status, HttpHeaders headers, String body) implements Stop {
     }
 
     /** What a filter may know of the exchange it works on. */

@@ -1,6 +1,7 @@
 package dev.candor.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -64,6 +65,30 @@ final class RequestCheck {
                     "request body exceeds limits.max_body_size (" + maxBodySize + " bytes)", true);
         }
         return null;
+    }
+
+    /**
+     * Checks what the head's parsing leaves to limits and expectations: the number of header fields
+     * ({@code limits.max_header_count}, 0 = no limit; {@code max_header_size} bounds the bytes, this the
+     * fields, as many tiny ones cost per field) and the expectation (only {@code 100-continue}). A refused
+     * expectation closes the connection when a body follows.
+     */
+    static Rejection fields(HttpRequest request, int maxHeaderCount, boolean hasBody) {
+        HttpHeaders headers = request.headers();
+        if (maxHeaderCount > 0 && headers.size() > maxHeaderCount) {
+            return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "the request has "
+                    + headers.size() + " header fields, more than limits.max_header_count (" + maxHeaderCount + ")", false);
+        }
+        String expect = expectation(request);
+        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
+            return new Rejection(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation '" + expect + "'", hasBody);
+        }
+        return null;
+    }
+
+    /** The request's {@code Expect}, or null; HTTP/1.0 has none (RFC 9110 §10.1.1). */
+    static String expectation(HttpRequest request) {
+        return request.protocolVersion().minorVersion() == 0 ? null : request.headers().get(HttpHeaderNames.EXPECT);
     }
 
     /**

@@ -52,7 +52,7 @@ final class Tunnel {
         this.exchange = exchange;
         this.upstreamStream = upstreamStream;
         this.metrics = exchange.context.metrics();
-        this.idleNanos = exchange.timeouts().tunnelIdle().toNanos();
+        this.idleNanos = exchange.dispatch().timeouts().tunnelIdle().toNanos();
     }
 
     /**
@@ -82,7 +82,7 @@ final class Tunnel {
         log.status = 101;
         log.upstreamStatus = 101;
         log.protocol = x.upgrade();
-        x.facts().route().filters().onResponse(x.facts(), switching);
+        x.dispatch().filterResponse(switching);
         UpstreamStream up = a.takeStream();
         a.end(null, null);
         x.tunnelled();

@@ -68,7 +68,7 @@ class FilterChainTest {
         FilterChain chain = new FilterChain(List.of(named("a", null), named("store", ProxyFilter.Refusal.deferred(later)),
                 named("c", null)));
 
-        ProxyFilter.Refusal pending = chain.onRequest(FACTS, request());
+        ProxyFilter.Refusal pending = (ProxyFilter.Refusal) chain.onRequest(FACTS, request());
 
         assertThat(pending.isDeferred()).isTrue();
         assertThat(pending.later()).isSameAs(later);
