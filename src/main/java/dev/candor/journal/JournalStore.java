@@ -39,8 +39,6 @@ final class JournalStore implements AutoCloseable {
     static JournalStore open(Path file) throws SQLException {
         Connection c = DriverManager.getConnection(url(file));
         try (Statement s = c.createStatement()) {
-            // Before the first table: lets retention give freed pages back to the file system.
-            s.execute("PRAGMA auto_vacuum = INCREMENTAL");
             // Readers (the admin API) never wait for the writer, nor the writer for them.
             s.execute("PRAGMA journal_mode = WAL");
             // A crash may lose the last batch but never corrupts the file (WAL + NORMAL).
@@ -245,7 +243,11 @@ final class JournalStore implements AutoCloseable {
         }
         if (deleted > 0) {
             try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA incremental_vacuum");
+                // Deleted rows leave free pages inside the file; once they are most of it, rewrite the file
+                // so that max_size bounds the disk used, not only the rows.
+                if (scalar("PRAGMA freelist_count") * 2 > scalar("PRAGMA page_count")) {
+                    s.execute("VACUUM");
+                }
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             }
         }
