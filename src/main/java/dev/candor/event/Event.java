@@ -9,7 +9,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Something that changed how Candor routes traffic, or its own life: a reload, a health transition, an
- * ejection, a drain, a DNS answer change, a start or a stop.
+ * ejection, a drain, a DNS answer change, a certificate reload, a start or a stop.
  *
  * @param kind one of the {@code KIND_*} names (as served by {@code /api/events} and stored in the journal)
  * @param subject what it is about ({@code api/10.0.0.7:8080}, the config file), or null
@@ -25,6 +25,8 @@ public record Event(Instant time, String kind, String subject, String summary, M
     public static final String EJECTION = "ejection";
     public static final String DRAIN = "drain";
     public static final String DNS = "dns";
+    public static final String CERTIFICATE = "certificate";
+    public static final String KEEP_ALIVE = "keep_alive";
 
     public Event {
         requireNonNull(time, "time");

@@ -16,6 +16,7 @@ import dev.candor.config.FileWatcher;
 import dev.candor.config.CandorConfig;
 import dev.candor.config.ListenerConfig;
 import dev.candor.event.Event;
+import dev.candor.event.EventSink;
 import dev.candor.journal.Journal;
 import dev.candor.observe.AccessLog;
 import dev.candor.observe.AccessLogs;
@@ -125,11 +126,12 @@ public final class CandorServer implements AutoCloseable {
         Transport transport = Transport.detect();
         EventLoopGroup group = transport.newEventLoopGroup(config.effectiveWorkers(), "candor-loop");
         UpstreamTlsContexts upstreamTls = UpstreamTlsContexts.of(config.upstreams().values(), Clock.systemUTC());
-        ConnectionPools pools = new ConnectionPools(transport, upstreamTls);
+        // First, so that everything started below can tell it what happens.
+        Journal journal = Journal.open(config.journal(), Clock.systemUTC());
+        ConnectionPools pools = new ConnectionPools(transport, upstreamTls, journal);
         // Balancers are called from every event loop: each call draws from the calling thread's generator.
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
         Upstreams upstreams = Upstreams.of(config, random, System::nanoTime, Clock.systemUTC());
-        Journal journal = Journal.open(config.journal(), Clock.systemUTC());
         AtomicReference<ProxyContext> context = new AtomicReference<>(
                 new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES))
                         .withJournal(journal, journal));
@@ -142,7 +144,7 @@ public final class CandorServer implements AutoCloseable {
         try {
             for (ListenerConfig listener : config.listeners()) {
                 DownstreamChannelInitializer initializer = initializer(listener, context::get, tracker, certificateWatcher,
-                        terminations);
+                        terminations, journal);
                 ServerBootstrap bootstrap = new ServerBootstrap()
                         .group(group)
                         .channel(transport.serverChannel())
@@ -351,12 +353,13 @@ public final class CandorServer implements AutoCloseable {
     /** The pipeline builder of one listener: with its TLS termination (watched for new certificates) or redirect. */
     private static DownstreamChannelInitializer initializer(ListenerConfig listener, Supplier<ProxyContext> contexts,
                                                             ConnectionTracker tracker, FileWatcher watcher,
-                                                            List<TlsTermination> terminations) {
+                                                            List<TlsTermination> terminations, EventSink events) {
         if (listener.tls() == null) {
             terminations.add(null);
             return new DownstreamChannelInitializer(contexts, tracker, null, null, listener.redirectToHttps());
         }
-        TlsTermination tls = TlsTermination.start(listener.name(), listener.tls(), TlsSupport.provider(), Clock.systemUTC());
+        TlsTermination tls = TlsTermination.start(listener.name(), listener.tls(), TlsSupport.provider(), Clock.systemUTC(),
+                events);
         tls.watch(watcher, CERTIFICATE_CHECK_INTERVAL);
         terminations.add(tls);
         String hsts = listener.tls().hsts() == null ? null : listener.tls().hsts().headerValue();
