@@ -54,6 +54,8 @@ public final class Journal implements EventSink, RequestJournal, AutoCloseable {
     /** Why the journal cannot be written right now, or null while it can. */
     private volatile String problem;
     private volatile boolean problemLogged;
+    /** When the writer last tried to open the file again (System.nanoTime). */
+    private long lastReopen = System.nanoTime();
 
     private Journal(JournalConfig config, Clock clock) {
         this.config = config;
@@ -222,7 +224,7 @@ public final class Journal implements EventSink, RequestJournal, AutoCloseable {
         if (rows == 0 && !withCounts) {
             return;
         }
-        JournalStore s = store;
+        JournalStore s = store == null ? reopen() : store;
         if (s == null) {
             dropped.add(rows);
             return;
@@ -238,6 +240,27 @@ public final class Journal implements EventSink, RequestJournal, AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             dropped.add(rows);
             failed(e);
+            // After a failed write (a full disk) the connection's state is not to be trusted: start afresh.
+            closeStore();
+        }
+    }
+
+    /** Tries the file again, at most every few seconds; null while it still cannot be opened. */
+    private JournalStore reopen() {
+        long now = System.nanoTime();
+        if (now - lastReopen < COUNTS_EVERY_NANOS) {
+            return null;
+        }
+        lastReopen = now;
+        try {
+            JournalStore s = JournalStore.open(config.path());
+            if (run < 0) {
+                run = s.startRun(clock.millis(), ProcessHandle.current().pid());
+            }
+            store = s;
+            return s;
+        } catch (SQLException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -267,13 +290,29 @@ public final class Journal implements EventSink, RequestJournal, AutoCloseable {
         }
     }
 
-    /** Remembers why writing fails; logs it once until writing works again. */
+    /** Remembers why writing fails (the first reason, which is the telling one); logs it once until writing works again. */
     private void failed(Exception e) {
-        problem = "cannot write " + config.path() + ": " + e.getMessage();
+        if (problem == null) {
+            problem = "cannot write " + config.path() + ": " + e.getMessage() + freeSpace();
+        }
         if (!problemLogged) {
             problemLogged = true;
             log.warn("journal {}; Candor keeps serving, and drops the journal's rows until it can write again "
                     + "(see dropped in /api/status)", problem);
+        }
+    }
+
+    /**
+     * The free space of the file's disk, as evidence: SQLite does not always name a full disk (a write
+     * that fails for lack of space can surface as a failed commit).
+     */
+    private String freeSpace() {
+        try {
+            Path dir = config.path().toAbsolutePath().getParent();
+            return dir == null ? "" : " (free space on its file system: "
+                    + java.nio.file.Files.getFileStore(dir).getUsableSpace() + " bytes)";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
         }
     }
 

@@ -97,6 +97,50 @@ class JournalApiTest {
         });
     }
 
+    /** The last event of this kind, or null. */
+    private static JsonNode lastOf(AdminUnderTest t, String kind) {
+        JsonNode found = null;
+        for (JsonNode e : t.json("/api/events").get("events")) {
+            if (e.get("kind").asString().equals(kind)) {
+                found = e;
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void aHealthTransitionIsRecordedWithItsCause() {
+        int refusing = Ports.refusing();
+        AdminUnderTest t = cleanup.add(AdminUnderTest.start(dir, AdminUnderTest.config(
+                "health_check: { type: tcp, interval: 100ms, timeout: 100ms, unhealthy_threshold: 2 }", refusing)));
+
+        await().untilAsserted(() -> {
+            JsonNode health = lastOf(t, "health");
+            assertThat(health).isNotNull();
+            assertThat(health.get("subject").asString()).isEqualTo("app/127.0.0.1:" + refusing);
+            assertThat(health.get("facts").get("from").asString()).isEqualTo("healthy");
+            assertThat(health.get("facts").get("to").asString()).isEqualTo("unhealthy");
+            assertThat(health.get("facts").get("cause").asString()).isEqualTo("connection_refused");
+        });
+    }
+
+    @Test
+    void anEjectionIsRecordedWithTheErrorThatCausedIt() {
+        TestBackend app = cleanup.add(TestBackend.answering("ok"));
+        int refusing = Ports.refusing();
+        AdminUnderTest t = cleanup.add(AdminUnderTest.start(dir, AdminUnderTest.config(
+                "outlier_detection: { consecutive_failures: 2, base_ejection: 30s, max_ejected_percent: 50 }",
+                app.port(), refusing)));
+
+        await().untilAsserted(() -> {
+            t.request("/");
+            JsonNode ejection = lastOf(t, "ejection");
+            assertThat(ejection).isNotNull();
+            assertThat(ejection.get("facts").get("endpoint").asString()).isEqualTo("127.0.0.1:" + refusing);
+            assertThat(ejection.get("facts").get("last_error").asString()).isEqualTo("connection_refused");
+        });
+    }
+
     @Test
     void aDrainIsAnEvent() {
         TestBackend app = cleanup.add(TestBackend.answering("ok"));
