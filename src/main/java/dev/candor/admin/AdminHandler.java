@@ -24,11 +24,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executor;
 
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
@@ -37,6 +40,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERR
 import static io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
+import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 import static io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED;
 
 /**
@@ -50,6 +54,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final int DEFAULT_ERRORS = 50;
     private static final int DEFAULT_EVENTS = 1000;
     private static final String BEARER = "Bearer ";
+    private static final long REOPEN_TIMEOUT_SECONDS = 10;
 
     private final CandorServer server;
     private final Reloader reloader;
@@ -118,6 +123,20 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             metrics(ctx, keepAlive, uri, request);
             return;
         }
+        if (p.equals(List.of("ready"))) {
+            if (!get) {
+                notAllowed(ctx, keepAlive, "GET");
+                return;
+            }
+            // For orchestrators and load balancers: 200 when traffic may come, 503 with the reason.
+            String notReady = server.notReadyReason();
+            if (notReady == null) {
+                Replies.json(ctx, keepAlive, OK, Map.of("ready", true));
+            } else {
+                Replies.problem(ctx, keepAlive, SERVICE_UNAVAILABLE, "not-ready", notReady, Map.of("ready", false));
+            }
+            return;
+        }
         if (p.isEmpty() || !p.get(0).equals("api") || p.size() < 2) {
             notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
             return;
@@ -150,6 +169,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             }
             case "upstreams" -> upstreams(ctx, keepAlive, get, post, p, uri);
+            case "logs" -> {
+                if (p.size() != 3 || !p.get(2).equals("reopen")) {
+                    notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+                } else if (!post) {
+                    notAllowed(ctx, keepAlive, "POST");
+                } else {
+                    reopenLogs(ctx, keepAlive);
+                }
+            }
             default -> notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
         }
     }
@@ -375,6 +403,35 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                                 "the config file is invalid; the running config is unchanged ("
                                         + result.problems().size() + " problem(s))", ext);
                     }
+                }));
+    }
+
+    private void reopenLogs(ChannelHandlerContext ctx, boolean keepAlive) {
+        // Queued on the worker thread (the request may wait for room in the access log's queue); answered
+        // once the writer has switched files, so a logrotate script that waits for it can compress the old one.
+        CompletableFuture.supplyAsync(() -> server.reopenLogs("admin api"), work)
+                .thenCompose(f -> f)
+                .orTimeout(REOPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .whenComplete((file, failure) -> ctx.executor().execute(() -> {
+                    if (failure != null) {
+                        Throwable why = failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure;
+                        String detail = why instanceof TimeoutException
+                                ? "the access-log writer did not switch files within " + REOPEN_TIMEOUT_SECONDS + " s"
+                                : String.valueOf(why.getMessage());
+                        Replies.problem(ctx, keepAlive, INTERNAL_SERVER_ERROR, "reopen-failed", detail, Map.of());
+                        return;
+                    }
+                    List<Object> reopened = new ArrayList<>();
+                    file.ifPresent(f -> {
+                        Map<String, Object> log = new LinkedHashMap<>();
+                        log.put("log", "access_log");
+                        log.put("path", f.toAbsolutePath().toString());
+                        reopened.add(log);
+                    });
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("reopened", reopened);
+                    Replies.json(ctx, keepAlive, OK, body);
                 }));
     }
 

@@ -48,6 +48,22 @@ final class StatusView {
         out.put("stale_connection_retries", server.staleRetries());
         out.put("recent_failures", server.failures().total());
         out.put("journal", JournalView.status(server.journal()));
+        out.put("rate_limit_store", rateLimitStore(server.rateLimitStore()));
+        return out;
+    }
+
+    /** {@code {"url":"local"}}, or the Redis store's state: while it is unreachable, since when and why. */
+    private static Map<String, Object> rateLimitStore(dev.candor.server.CandorServer.RateLimitStoreStatus s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (s == null) {
+            out.put("url", "local");
+            return out;
+        }
+        out.put("url", s.url());
+        out.put("state", s.connected() ? "connected" : "unreachable");
+        out.put("using", s.connected() ? "shared buckets" : "local buckets");
+        out.put("unreachable_since", s.downSince() == null ? null : s.downSince().toString());
+        out.put("error", s.downReason());
         return out;
     }
 

@@ -41,6 +41,7 @@ final class ConfigValidator {
                 new RouteValidator(problems, values).validate(raw.routes, upstreamNames),
                 new UpstreamValidator(problems, values, tls).validate(raw.upstreams),
                 new DnsValidator(problems, values).process(raw.dns),
+                new EdgeValidator(problems, values).edge(raw.trustedProxies, raw.rateLimitStore),
                 journal(raw.journal));
     }
 
@@ -57,7 +58,7 @@ final class ConfigValidator {
         return values.integer("workers", raw, 0, 1, Integer.MAX_VALUE);
     }
 
-    private AdminConfig admin(RawConfig.Admin raw) {
+    AdminConfig admin(RawConfig.Admin raw) {
         if (raw == null) {
             return AdminConfig.DEFAULTS;
         }
@@ -194,6 +195,9 @@ final class ConfigValidator {
                 values.size("limits.max_body_size", raw.maxBodySize, d.maxBodySize(), 0, Long.MAX_VALUE),
                 values.duration("limits.header_read_timeout", raw.headerReadTimeout, d.headerReadTimeout()),
                 values.duration("limits.client_idle_timeout", raw.clientIdleTimeout, d.clientIdleTimeout()),
-                values.integer("limits.max_connections", raw.maxConnections, d.maxConnections(), 0, Integer.MAX_VALUE));
+                values.integer("limits.max_connections", raw.maxConnections, d.maxConnections(), 0, Integer.MAX_VALUE),
+                values.integer("limits.max_header_count", raw.maxHeaderCount, d.maxHeaderCount(), 0, Integer.MAX_VALUE),
+                values.integer("limits.max_connections_per_ip", raw.maxConnectionsPerIp, d.maxConnectionsPerIp(), 0,
+                        Integer.MAX_VALUE));
     }
 }

@@ -69,7 +69,8 @@ final class ListenerValidator {
             ListenerTlsConfig tlsConfig = tls.listener(ConfigPath.child(path, "tls"), listener.tls);
             int redirect = tls.redirect(ConfigPath.child(path, "redirect_to_https"), listener.redirectToHttps,
                     listener.tls != null);
-            listeners.add(new ListenerConfig(name, address, tlsConfig, redirect));
+            boolean proxyProtocol = values.bool(ConfigPath.child(path, "proxy_protocol"), listener.proxyProtocol, false);
+            listeners.add(new ListenerConfig(name, address, tlsConfig, redirect, proxyProtocol));
         }
         return listeners;
     }

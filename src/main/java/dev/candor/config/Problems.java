@@ -65,6 +65,11 @@ final class Problems {
         return pathsWithProblems.contains(path);
     }
 
+    /** How many problems were reported so far: a check can tell whether its part added any. */
+    int count() {
+        return found.size();
+    }
+
     boolean any() {
         return !found.isEmpty();
     }

@@ -23,6 +23,8 @@ final class RawConfig {
     public Limits limits;
     public String shutdownGrace;
     public Dns dns;
+    public List<String> trustedProxies;
+    public String rateLimitStore;
     @JsonDeserialize(using = JournalShorthand.class)
     public Journal journal;
     public List<Route> routes;
@@ -33,6 +35,7 @@ final class RawConfig {
         public String address;
         public ListenerTls tls;
         public String redirectToHttps;
+        public String proxyProtocol;
     }
 
     static final class ListenerTls {
@@ -94,6 +97,8 @@ final class RawConfig {
         public String headerReadTimeout;
         public String clientIdleTimeout;
         public String maxConnections;
+        public String maxHeaderCount;
+        public String maxConnectionsPerIp;
     }
 
     static final class Dns {
@@ -106,6 +111,19 @@ final class RawConfig {
         public String name;
         public Match match;
         public String upstream;
+        public Access access;
+        public RateLimit rateLimit;
+    }
+
+    static final class Access {
+        public List<String> allow;
+        public List<String> deny;
+    }
+
+    static final class RateLimit {
+        public String rate;
+        public String burst;
+        public String key;
     }
 
     static final class Match {

@@ -43,6 +43,10 @@ final class ReloadCheck {
         if (running.limits().maxConnections() != next.limits().maxConnections()) {
             problems.at("limits.max_connections", RESTART);
         }
+        // The store's client is made at start-up; trusted_proxies and the routes' rules do reload.
+        if (!Objects.equals(running.edge().rateLimitStore(), next.edge().rateLimitStore())) {
+            problems.at("rate_limit_store", RESTART);
+        }
     }
 
     /**
@@ -57,7 +61,7 @@ final class ReloadCheck {
             ListenerConfig a = running.get(i);
             ListenerConfig b = next.get(i);
             if (!a.name().equals(b.name()) || !a.address().equals(b.address()) || a.redirectToHttps() != b.redirectToHttps()
-                    || (a.tls() == null) != (b.tls() == null)) {
+                    || a.proxyProtocol() != b.proxyProtocol() || (a.tls() == null) != (b.tls() == null)) {
                 return false;
             }
             if (a.tls() != null && (!a.tls().protocols().equals(b.tls().protocols())

@@ -15,10 +15,12 @@ final class RouteValidator {
 
     private final Problems problems;
     private final Values values;
+    private final EdgeValidator edge;
 
     RouteValidator(Problems problems, Values values) {
         this.problems = requireNonNull(problems, "problems");
         this.values = requireNonNull(values, "values");
+        this.edge = new EdgeValidator(problems, values);
     }
 
     List<RouteConfig> validate(List<RawConfig.Route> raw, List<String> upstreamNames) {
@@ -54,8 +56,10 @@ final class RouteValidator {
             }
             MatchConfig match = match(ConfigPath.child(path, "match"), route.match);
             String upstream = upstream(path, route.upstream, upstreamNames);
+            AccessConfig access = edge.access(ConfigPath.child(path, "access"), route.access);
+            RateLimitConfig rateLimit = edge.rateLimit(ConfigPath.child(path, "rate_limit"), route.rateLimit);
             if (name != null && match != null && upstream != null) {
-                routes.add(new RouteConfig(name, match, upstream));
+                routes.add(new RouteConfig(name, match, upstream, access, rateLimit));
             }
         }
         return routes;

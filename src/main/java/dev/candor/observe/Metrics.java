@@ -35,6 +35,7 @@ public final class Metrics {
     private final Counter retries;
     private final Counter reloads;
     private final Gauge tunnelsOpen;
+    private final Counter rateLimited;
     private final CounterDataPoint tunnelBytesToClient;
     private final CounterDataPoint tunnelBytesToUpstream;
     private final LongAdder openTunnels = new LongAdder();
@@ -83,6 +84,9 @@ public final class Metrics {
                 .labelNames("direction").register(registry);
         tunnelBytesToClient = tunnelBytes.labelValues("to_client");
         tunnelBytesToUpstream = tunnelBytes.labelValues("to_upstream");
+        rateLimited = Counter.builder().name("candor_rate_limit_requests_total")
+                .help("Requests that met a route's rate_limit, by route and result (allowed or limited)")
+                .labelNames("route", "result").register(registry);
         reloads.initLabelValues("success");
         reloads.initLabelValues("failure");
         for (int i = 0; i < errorCounts.length; i++) {
@@ -153,6 +157,15 @@ public final class Metrics {
     /** Bytes relayed through a tunnel, {@code toClient} or to the upstream. */
     public void tunnelBytes(boolean toClient, long bytes) {
         (toClient ? tunnelBytesToClient : tunnelBytesToUpstream).inc(bytes);
+    }
+
+    /** The two counters of one route's rate limit, resolved once: {@code allowed} and {@code limited}. */
+    public record RateLimitSeries(CounterDataPoint allowed, CounterDataPoint limited) {
+    }
+
+    /** The rate-limit counters of {@code route}, both present from now on (at 0 until a request meets the limit). */
+    public RateLimitSeries rateLimit(String route) {
+        return new RateLimitSeries(rateLimited.labelValues(route, "allowed"), rateLimited.labelValues(route, "limited"));
     }
 
     /** A config reload was tried. */

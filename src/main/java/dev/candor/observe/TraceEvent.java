@@ -6,6 +6,8 @@ public enum TraceEvent {
     ROUTED,
     ENDPOINT_PICKED,
     POOL_WAIT,
+    /** The upstream had no address yet: the request waited for a name's first DNS lookup; the note names it. */
+    DNS_WAIT,
     CONNECTION_NEW,
     CONNECTION_REUSED,
     CONNECT_FAILED,

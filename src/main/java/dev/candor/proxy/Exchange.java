@@ -93,7 +93,8 @@ final class Exchange {
         this.request = request;
         this.limits = context.limits();
         this.trace = context.newTrace();
-        this.log = new ExchangeLog(context.ticker().now(), trace, downstream.clientIp());
+        this.log = new ExchangeLog(context.ticker().now(), trace,
+                ForwardedFor.client(downstream.clientIp(), request.headers(), context.trustedProxies()));
         this.relay = new Relay(this, downstream);
         this.http10 = request.protocolVersion().minorVersion() == 0;
         trace.add(TraceEvent.REQUEST_RECEIVED);
@@ -113,6 +114,13 @@ final class Exchange {
         RequestCheck.Target target = (RequestCheck.Target) checked;
         log.host = target.hostHeader();
         requestHasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        int maxHeaderCount = limits.maxHeaderCount();
+        if (maxHeaderCount > 0 && headers.size() > maxHeaderCount) {
+            // limits.max_header_size bounds the bytes; this bounds the fields (many tiny ones cost per field).
+            clientFault(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "the request has " + headers.size()
+                    + " header fields, more than limits.max_header_count (" + maxHeaderCount + ")");
+            return;
+        }
 
         String expect = http10 ? null : headers.get(HttpHeaderNames.EXPECT); // RFC 9110 §10.1.1: not in 1.0
         if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
@@ -142,11 +150,34 @@ final class Exchange {
         upstream.retryBudget().requestStarted();
         forwarder = new Forwarder(this, upstream, HashKeys.of(upstream.config().balancer(), headers, log.clientIp),
                 log.attempts);
-        facts = new RequestFacts(log.requestId, log.clientIp, downstream.scheme(), log.host, route, upgrade, context);
-        ProxyFilter.Refusal refused = context.filters().onRequest(facts, request);
+        facts = new RequestFacts(log.requestId, log.clientIp, downstream.clientIp(), downstream.scheme(), log.host,
+                route, upgrade, context);
+        afterFilters(route.filters().onRequest(facts, request));
+    }
+
+    /**
+     * Goes on once the request filters answered: forwards, answers their refusal, or waits (without
+     * blocking, the request still in its HEAD phase, so its body is not read) for a deferred answer.
+     */
+    private void afterFilters(ProxyFilter.Refusal refused) {
+        if (refused != null && refused.isDeferred()) {
+            int resumeAt = refused.resumeAt();
+            refused.later().whenComplete((r, e) -> downstream.eventLoop().execute(() -> {
+                if (!isOpen() || responsePhase != ResponsePhase.AWAITING) {
+                    return; // the client went away meanwhile
+                }
+                if (e != null) {
+                    failLocal(new Fault(new Cause(Phase.CLIENT_REQUEST, Actor.PROXY, Signal.DEFECT, e.toString()),
+                            "a request filter failed: " + e));
+                } else {
+                    afterFilters(r != null ? r : route.filters().onRequest(facts, request, resumeAt));
+                }
+            }));
+            return;
+        }
         if (refused != null) {
             reply(new Fault(refused.cause(), refused.detail(), refused.limit()), refused.status(),
-                    refused.cause().type().summary());
+                    refused.cause().type().summary(), refused.retryAfterSeconds());
             return;
         }
         if (requestHasBody) {
@@ -255,7 +286,7 @@ final class Exchange {
         }
         touch();
         boolean upstreamChunked = HttpUtil.isTransferEncodingChunked(response);
-        context.filters().onResponse(facts, response);
+        route.filters().onResponse(facts, response);
         // A body still arriving from the client will not be read: the connection cannot be reused then.
         downstream.sendHead(response, upstreamChunked, mustClose || requestPhase != RequestPhase.COMPLETE);
         if (response instanceof LastHttpContent full) {
@@ -389,17 +420,26 @@ final class Exchange {
 
     /** Ends the exchange with a reply Candor makes itself, before any response byte was sent. */
     private void reply(Fault fault, HttpResponseStatus replyStatus, String publicDetail) {
+        reply(fault, replyStatus, publicDetail, 0);
+    }
+
+    /** The same, telling the client when to come back when {@code retryAfterSeconds} is above 0. */
+    private void reply(Fault fault, HttpResponseStatus replyStatus, String publicDetail, long retryAfterSeconds) {
         if (responsePhase != ResponsePhase.AWAITING) {
             return;
         }
         log.failure(fault.cause(), fault.detail(), fault.limit());
         dropInFlight();
         Attempt last = log.lastAttempt();
-        send(LocalReply.build(downstream.alloc(),
+        FullHttpResponse reply = LocalReply.build(downstream.alloc(),
                 new LocalReply.Content(replyStatus, fault.cause().type(), publicDetail, fault.detail(),
                         last == null ? null : last.endpoint.label(), log.requestId,
                         fault.cause().signal() == Signal.DNS_FAILURE ? fault.cause().error() : null),
-                context.expose(), accept, false));
+                context.expose(), accept, false);
+        if (retryAfterSeconds > 0) {
+            reply.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        }
+        send(reply);
     }
 
     /** Sends a whole response Candor made itself, in place of the upstream's. */

@@ -18,10 +18,18 @@ final class FilterChain {
 
     /** Runs the request side; the first refusal ends it. */
     ProxyFilter.Refusal onRequest(ProxyFilter.FilterContext exchange, HttpRequest request) {
-        for (ProxyFilter f : filters) {
-            ProxyFilter.Refusal r = f.onRequest(exchange, request);
+        return onRequest(exchange, request, 0);
+    }
+
+    /**
+     * Runs the request side from filter {@code from} on; the first refusal ends it. A deferred answer is
+     * returned with the index to resume at ({@link ProxyFilter.Refusal#resumeAt}) once it says go on.
+     */
+    ProxyFilter.Refusal onRequest(ProxyFilter.FilterContext exchange, HttpRequest request, int from) {
+        for (int i = from; i < filters.length; i++) {
+            ProxyFilter.Refusal r = filters[i].onRequest(exchange, request);
             if (r != null) {
-                return r;
+                return r.isDeferred() ? new ProxyFilter.Refusal(null, null, null, null, 0, r.later(), i + 1) : r;
             }
         }
         return null;

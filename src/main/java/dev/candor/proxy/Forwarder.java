@@ -10,13 +10,17 @@ import dev.candor.observe.TraceEvent;
 import dev.candor.upstream.DnsFailure;
 import dev.candor.upstream.Endpoint;
 import dev.candor.upstream.Upstream;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The attempt loop of one exchange, and every "try again?" decision in one place: pick an endpoint
@@ -32,6 +36,9 @@ final class Forwarder {
     private final CharSequence hashKey;
     private final List<Attempt> attempts;
     private Attempt current;
+    /** Whether this request waited for an upstream name's first DNS lookup: it does so at most once. */
+    private enum DnsWait { NONE, WAITING, DONE }
+    private DnsWait dnsWait = DnsWait.NONE;
     private int retries;
 
     Forwarder(Exchange exchange, Upstream upstream, CharSequence hashKey, List<Attempt> attempts) {
@@ -50,10 +57,42 @@ final class Forwarder {
     void start() {
         Endpoint endpoint = upstream.select(triedEndpoints(), hashKey);
         if (endpoint == null) {
+            CompletableFuture<Void> lookups = dnsWait == DnsWait.NONE ? upstream.firstLookupsPending() : null;
+            if (lookups != null) {
+                awaitFirstLookup(lookups);
+                return;
+            }
             exchange.failLocal(noEndpoint());
             return;
         }
         startAttempt(endpoint, false);
+    }
+
+    /**
+     * The upstream has no address yet because a name's first lookup is still out (just after start, or a
+     * reload that added the name): wait for it, up to dns.timeout, then try again and answer with the real
+     * outcome, instead of a dns_timeout that no timeout caused.
+     */
+    private void awaitFirstLookup(CompletableFuture<Void> lookups) {
+        dnsWait = DnsWait.WAITING;
+        EventLoop loop = exchange.downstream.eventLoop();
+        long timeoutNanos = exchange.context.config().dns().timeout().toNanos();
+        exchange.trace.add(TraceEvent.DNS_WAIT, upstream.firstLookupPendingName());
+        ScheduledFuture<?> timer = loop.schedule(this::firstLookupAnswered, timeoutNanos, TimeUnit.NANOSECONDS);
+        lookups.whenComplete((v, e) -> loop.execute(() -> {
+            timer.cancel(false);
+            firstLookupAnswered();
+        }));
+    }
+
+    private void firstLookupAnswered() {
+        if (dnsWait != DnsWait.WAITING) {
+            return;
+        }
+        dnsWait = DnsWait.DONE;
+        if (!exchange.isResponseStarted()) { // the client may have gone, or a deadline answered meanwhile
+            start();
+        }
     }
 
     private Fault noEndpoint() {

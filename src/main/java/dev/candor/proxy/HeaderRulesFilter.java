@@ -22,7 +22,7 @@ final class HeaderRulesFilter implements ProxyFilter {
     @Override
     public Refusal onRequest(FilterContext x, HttpRequest request) {
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-        HeaderRules.forwardRequest(request.headers(), x.clientIp(), x.scheme(), x.hostHeader(), x.requestId(),
+        HeaderRules.forwardRequest(request.headers(), x.peerIp(), x.scheme(), x.hostHeader(), x.requestId(),
                 chunked, x.upgrade() == null ? null : request.headers().get(HttpHeaderNames.UPGRADE));
         long hops = MaxForwards.remaining(request);
         if (hops > 0) {

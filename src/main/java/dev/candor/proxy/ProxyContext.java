@@ -29,15 +29,14 @@ public final class ProxyContext {
     private final CandorConfig config;
     private final Router router;
     private final Upstreams upstreams;
-    private final FilterChain filters;
     private final Shared shared;
     /** The ticker's monotonic clock, made once: every exchange's trace reads it. */
     private final LongSupplier nanoClock;
 
     /** What outlives a reload. */
     private record Shared(ConnectionPools pools, AccessLog accessLog, RecentFailures failures, Metrics metrics,
-                          LongAdder staleRetries, AtomicBoolean draining, Ticker ticker, RequestJournal journal,
-                          EventSink events) {
+                          LongAdder staleRetries, AtomicBoolean draining, Ticker ticker, FilterChains chains,
+                          RedisBuckets rateLimitStore, RequestJournal journal, EventSink events) {
     }
 
     public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
@@ -47,23 +46,29 @@ public final class ProxyContext {
 
     public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
                         RecentFailures failures, Metrics metrics) {
+        this(config, upstreams, pools, accessLog, failures, metrics, null);
+    }
+
+    /** {@code rateLimitStore}: the fleet's shared rate-limit buckets ({@code rate_limit_store}), or null for local ones. */
+    public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
+                        RecentFailures failures, Metrics metrics, RedisBuckets rateLimitStore) {
         this(config, upstreams, new Shared(requireNonNull(pools, "pools"), requireNonNull(accessLog, "accessLog"),
                 requireNonNull(failures, "failures"), requireNonNull(metrics, "metrics"), new LongAdder(),
-                new AtomicBoolean(), Ticker.SYSTEM, RequestJournal.NONE, EventSink.NONE));
+                new AtomicBoolean(), Ticker.SYSTEM, new FilterChains(metrics, rateLimitStore), rateLimitStore,
+                RequestJournal.NONE, EventSink.NONE));
     }
 
     /** The same context writing requests to {@code journal} and events (ejections) to {@code events}. */
     public ProxyContext withJournal(RequestJournal journal, EventSink events) {
         Shared s = shared;
         return new ProxyContext(config, upstreams, new Shared(s.pools, s.accessLog, s.failures, s.metrics,
-                s.staleRetries, s.draining, s.ticker, requireNonNull(journal, "journal"),
+                s.staleRetries, s.draining, s.ticker, s.chains, s.rateLimitStore, requireNonNull(journal, "journal"),
                 requireNonNull(events, "events")));
     }
 
     private ProxyContext(CandorConfig config, Upstreams upstreams, Shared shared) {
         this.config = requireNonNull(config, "config");
-        this.router = new Router(config.routes());
-        this.filters = FilterChain.DEFAULT;
+        this.router = new Router(config.routes(), shared.chains.build(config.routes()));
         this.nanoClock = shared.ticker::nanoTime;
         this.upstreams = requireNonNull(upstreams, "upstreams");
         this.shared = shared;
@@ -95,7 +100,8 @@ public final class ProxyContext {
     public ProxyContext withTicker(Ticker ticker) {
         Shared s = shared;
         return new ProxyContext(config, upstreams, new Shared(s.pools, s.accessLog, s.failures, s.metrics,
-                s.staleRetries, s.draining, requireNonNull(ticker, "ticker"), s.journal, s.events));
+                s.staleRetries, s.draining, requireNonNull(ticker, "ticker"), s.chains, s.rateLimitStore, s.journal,
+                s.events));
     }
 
     /** Where exchanges read the time. */
@@ -108,9 +114,14 @@ public final class ProxyContext {
         return new Trace(nanoClock);
     }
 
-    /** The filters every exchange of this snapshot passes through, between routing and forwarding. */
-    FilterChain filters() {
-        return filters;
+    /** The fleet's shared rate-limit buckets, or null when they are local. */
+    public RedisBuckets rateLimitStore() {
+        return shared.rateLimitStore;
+    }
+
+    /** Whose X-Forwarded-For is believed. */
+    java.util.List<dev.candor.config.Cidr> trustedProxies() {
+        return config.edge().trustedProxies();
     }
 
     public CandorConfig config() {

@@ -75,6 +75,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelActive();
     }
 
+    /**
+     * The client's address as a PROXY protocol header gave it: it replaces the socket's peer (an L4
+     * balancer) for every request of this connection. Called before the first request is decoded.
+     */
+    public void clientAddress(String ip) {
+        clientIp = ip;
+        downstream = new Http1Downstream(this, ctx, scheme, clientIp);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (inbox.isEmpty() && canTake(msg)) {

@@ -14,8 +14,10 @@ public final class Route {
     private final String hostSuffix;
     private final String pathPrefix;
     private final Set<String> methods;
+    private final FilterChain filters;
 
-    Route(RouteConfig config) {
+    Route(RouteConfig config, FilterChain filters) {
+        this.filters = filters;
         this.name = config.name();
         this.upstream = config.upstream();
         MatchConfig m = config.match();
@@ -36,6 +38,11 @@ public final class Route {
 
     public String upstream() {
         return upstream;
+    }
+
+    /** What requests of this route pass through between routing and forwarding. */
+    FilterChain filters() {
+        return filters;
     }
 
     /**

@@ -9,8 +9,17 @@ import java.util.List;
 public final class Router {
     private final Route[] routes;
 
+    /** Routes whose filters are the header rules only. */
     public Router(List<RouteConfig> routes) {
-        this.routes = routes.stream().map(Route::new).toArray(Route[]::new);
+        this.routes = routes.stream().map(r -> new Route(r, FilterChain.DEFAULT)).toArray(Route[]::new);
+    }
+
+    /** Routes with their filter chains, {@code chains} in route order. */
+    Router(List<RouteConfig> routes, List<FilterChain> chains) {
+        this.routes = new Route[routes.size()];
+        for (int i = 0; i < this.routes.length; i++) {
+            this.routes[i] = new Route(routes.get(i), chains.get(i));
+        }
     }
 
     /** The first matching route, or null when none matches. */

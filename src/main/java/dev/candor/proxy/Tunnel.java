@@ -82,7 +82,7 @@ final class Tunnel {
         log.status = 101;
         log.upstreamStatus = 101;
         log.protocol = x.upgrade();
-        x.context.filters().onResponse(x.facts(), switching);
+        x.facts().route().filters().onResponse(x.facts(), switching);
         UpstreamStream up = a.takeStream();
         a.end(null, null);
         x.tunnelled();

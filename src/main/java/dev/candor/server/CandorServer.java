@@ -24,6 +24,7 @@ import dev.candor.observe.Metrics;
 import dev.candor.observe.RecentFailures;
 import dev.candor.proxy.ProxyContext;
 import dev.candor.proxy.ProxyHandler;
+import dev.candor.proxy.RedisBuckets;
 import dev.candor.upstream.Upstreams;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +44,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -132,8 +135,12 @@ public final class CandorServer implements AutoCloseable {
         // Balancers are called from every event loop: each call draws from the calling thread's generator.
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
         Upstreams upstreams = Upstreams.of(config, random, System::nanoTime, Clock.systemUTC());
+        // Connects in the background: until Redis answers, rate limits count locally.
+        RedisBuckets rateLimitStore = config.edge().rateLimitStore() == null ? null
+                : RedisBuckets.start(config.edge().rateLimitStore(), group);
         AtomicReference<ProxyContext> context = new AtomicReference<>(
-                new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES))
+                new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES), new Metrics(),
+                        rateLimitStore)
                         .withJournal(journal, journal));
         ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
         // A watcher thread only when some listener has certificate files to watch.
@@ -161,9 +168,10 @@ public final class CandorServer implements AutoCloseable {
                             + ": " + FailureClassifier.bindFailure(e, listener.address().toString()), e);
                 }
                 acceptors.add(ch);
-                log.info("listener {} on {} ({}{})", listener.name(), ch.localAddress(), transport.name(),
+                log.info("listener {} on {} ({}{}{})", listener.name(), ch.localAddress(), transport.name(),
                         listener.tls() != null ? ", TLS" : listener.redirectToHttps() > 0
-                                ? ", redirects to https port " + listener.redirectToHttps() : "");
+                                ? ", redirects to https port " + listener.redirectToHttps() : "",
+                        listener.proxyProtocol() ? ", PROXY protocol" : "");
             }
         } catch (IOException | RuntimeException e) {
             if (certificateWatcher != null) {
@@ -325,6 +333,24 @@ public final class CandorServer implements AutoCloseable {
         return accessLog;
     }
 
+    /**
+     * Reopens the file logs after logrotate renamed them: the access log when it writes to a file (the
+     * diagnostic log goes to stderr, which a service manager collects). Call it off the event loops; it
+     * completes once the writer has switched files, with the path reopened (empty when there is none).
+     */
+    public CompletableFuture<Optional<Path>> reopenLogs(String trigger) {
+        return accessLog.reopen().whenComplete((file, failure) -> {
+            if (failure != null) {
+                log.warn("logs not reopened ({}): {}", trigger, failure.getMessage());
+            } else if (file.isPresent()) {
+                log.info("access log reopened ({}): {}", trigger, file.get());
+            } else {
+                log.info("logs reopen ({}): no file log to reopen (the access log is {})", trigger,
+                        context.get().config().accessLog().enabled() ? context.get().config().accessLog().path() : "off");
+            }
+        });
+    }
+
     public Instant startedAt() {
         return startedAt;
     }
@@ -356,14 +382,15 @@ public final class CandorServer implements AutoCloseable {
                                                             List<TlsTermination> terminations, EventSink events) {
         if (listener.tls() == null) {
             terminations.add(null);
-            return new DownstreamChannelInitializer(contexts, tracker, null, null, listener.redirectToHttps());
+            return new DownstreamChannelInitializer(contexts, tracker, null, null, listener.redirectToHttps(),
+                    listener.proxyProtocol());
         }
         TlsTermination tls = TlsTermination.start(listener.name(), listener.tls(), TlsSupport.provider(), Clock.systemUTC(),
                 events);
         tls.watch(watcher, CERTIFICATE_CHECK_INTERVAL);
         terminations.add(tls);
         String hsts = listener.tls().hsts() == null ? null : listener.tls().hsts().headerValue();
-        return new DownstreamChannelInitializer(contexts, tracker, tls, hsts, 0);
+        return new DownstreamChannelInitializer(contexts, tracker, tls, hsts, 0, listener.proxyProtocol());
     }
 
     /** The addresses actually bound, in listener order (useful with port 0). */
@@ -425,6 +452,39 @@ public final class CandorServer implements AutoCloseable {
         return context.get().staleRetries();
     }
 
+    /**
+     * Why this Candor should not get traffic yet (or any more), for {@code GET /ready}; null when it is
+     * ready: listeners bound (they are, once the server exists), every endpoint name's first DNS lookup
+     * answered, and not draining.
+     */
+    public String notReadyReason() {
+        ProxyContext c = context.get();
+        if (c.isDraining()) {
+            return "draining: shutting down, in-flight requests are finishing";
+        }
+        for (Upstream u : c.upstreams().all()) {
+            String name = u.firstLookupPendingName();
+            if (name != null) {
+                return "waiting for the first DNS answer for " + name + " (upstream " + u.name() + ")";
+            }
+        }
+        return null;
+    }
+
+    /** The fleet's rate-limit store and whether it answers, or null when buckets are local. */
+    public RateLimitStoreStatus rateLimitStore() {
+        RedisBuckets store = context.get().rateLimitStore();
+        if (store == null) {
+            return null;
+        }
+        RedisBuckets.Status s = store.status();
+        return new RateLimitStoreStatus(s.url(), s.connected(), s.downSince(), s.downReason());
+    }
+
+    /** {@code rate_limit_store} as /api/status shows it: connected, or since when and why not. */
+    public record RateLimitStoreStatus(String url, boolean connected, Instant downSince, String downReason) {
+    }
+
     /** Open client connections right now. */
     public int clientConnections() {
         return tracker.count();
@@ -484,6 +544,10 @@ public final class CandorServer implements AutoCloseable {
         acceptors.forEach(Channel::close);
         tracker.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         pools.close();
+        RedisBuckets store = context.get().rateLimitStore();
+        if (store != null) {
+            store.close();
+        }
         resolver.loop().execute(resolver::close);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         accessLog.close();

@@ -6,15 +6,19 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Knows every open client connection: enforces {@code limits.max_connections} by pausing accepts (the
- * kernel backlog holds the excess, as HAProxy's maxconn does) and lets a drain reach each connection.
+ * kernel backlog holds the excess, as HAProxy's maxconn does), counts connections per client address for
+ * {@code limits.max_connections_per_ip}, and lets a drain reach each connection.
  */
 final class ConnectionTracker {
     private final ChannelGroup open = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger count = new AtomicInteger();
+    /** Open connections by client address (limits.max_connections_per_ip); an address with none has no entry. */
+    private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final int max;
     private volatile List<Channel> acceptors = List.of();
 
@@ -33,6 +37,23 @@ final class ConnectionTracker {
         if (max > 0 && n >= max) {
             acceptors.forEach(a -> a.config().setAutoRead(false));
         }
+    }
+
+    /**
+     * Counts a connection against its client's address until it closes.
+     *
+     * @param maxPerAddress limits.max_connections_per_ip; 0 = unlimited
+     * @return false when this connection is one too many for its address: the caller closes it
+     */
+    boolean admit(Channel ch, String address, int maxPerAddress) {
+        int n = perAddress.merge(address, 1, Integer::sum);
+        ch.closeFuture().addListener(f -> perAddress.computeIfPresent(address, (k, v) -> v <= 1 ? null : v - 1));
+        return maxPerAddress <= 0 || n <= maxPerAddress;
+    }
+
+    /** Open connections from {@code address} right now. */
+    int openFrom(String address) {
+        return perAddress.getOrDefault(address, 0);
     }
 
     private void closed() {

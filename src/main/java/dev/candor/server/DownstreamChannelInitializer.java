@@ -2,25 +2,31 @@ package dev.candor.server;
 
 import dev.candor.config.LimitsConfig;
 import dev.candor.proxy.ClientTimeoutHandler;
+import dev.candor.proxy.Http1ServerCodec;
 import dev.candor.proxy.ProxyContext;
 import dev.candor.proxy.HttpsRedirectHandler;
 import dev.candor.proxy.ProxyHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import dev.candor.proxy.Http1ServerCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
 /**
  * Builds a client connection's pipeline, in order: client deadlines (on raw bytes, so a TLS handshake
- * counts against the header deadline too) → TLS with SNI on a TLS listener → HTTP/1.1 codec → HSTS on a
+ * counts against the header deadline too) → the PROXY protocol header on a {@code proxy_protocol} listener
+ * → TLS with SNI on a TLS listener → HTTP/1.1 codec → HSTS on a
  * TLS listener that sets it → the proxy handler (which also decides when to read), or the redirect to
  * https on a plain listener with {@code redirect_to_https}.
  */
 @ChannelHandler.Sharable
 final class DownstreamChannelInitializer extends ChannelInitializer<SocketChannel> {
+    private static final Logger log = LoggerFactory.getLogger(DownstreamChannelInitializer.class);
     /** Room for the method and version around the request target on the request line. */
     private static final int REQUEST_LINE_SLACK = 64;
 
@@ -32,6 +38,7 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
     private final HstsHandler hsts;
     private final int redirectToHttps;
     private final long handshakeTimeoutMillis;
+    private final boolean proxyProtocol;
 
     private record Settings(ProxyContext context, HttpDecoderConfig decoderConfig, long upstreamTickNanos) {
         static Settings of(ProxyContext context) {
@@ -48,16 +55,18 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
     }
 
     DownstreamChannelInitializer(Supplier<ProxyContext> contexts, ConnectionTracker tracker) {
-        this(contexts, tracker, null, null, 0);
+        this(contexts, tracker, null, null, 0, false);
     }
 
     /**
      * @param tls TLS termination, or null on a plain listener
      * @param hsts the Strict-Transport-Security value for a TLS listener, or null
      * @param redirectToHttps the https port to redirect every request to, or 0
+     * @param proxyProtocol every connection starts with a PROXY protocol header
      */
     DownstreamChannelInitializer(Supplier<ProxyContext> contexts, ConnectionTracker tracker, TlsTermination tls,
-                                 String hsts, int redirectToHttps) {
+                                 String hsts, int redirectToHttps, boolean proxyProtocol) {
+        this.proxyProtocol = proxyProtocol;
         this.contexts = contexts;
         this.tracker = tracker;
         this.tls = tls;
@@ -70,10 +79,22 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
         this.handshakeTimeoutMillis = header > 0 ? header : 10_000;
     }
 
+    private static String peerAddress(SocketChannel ch) {
+        InetSocketAddress remote = ch.remoteAddress();
+        return remote != null && remote.getAddress() != null ? remote.getAddress().getHostAddress() : String.valueOf(remote);
+    }
+
     @Override
     protected void initChannel(SocketChannel ch) {
         tracker.opened(ch);
         ProxyContext current = contexts.get();
+        String peer = peerAddress(ch);
+        if (!proxyProtocol && !tracker.admit(ch, peer, current.config().limits().maxConnectionsPerIp())) {
+            // Closed before a byte is read: the cheapest answer to one address opening too many.
+            log.debug("connection from {} closed: limits.max_connections_per_ip reached", peer);
+            ch.close();
+            return;
+        }
         Settings s = settings;
         if (s.context() != current) {
             s = Settings.of(current);
@@ -84,6 +105,12 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
         ProxyHandler proxy = new ProxyHandler(contexts, timeouts, tls != null);
         timeouts.owner(proxy);
         ch.pipeline().addLast("client-timeouts", timeouts);
+        if (proxyProtocol) {
+            // The client's address (and so its per-address count) is known once the header is read.
+            ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder())
+                    .addLast("proxy-protocol-source", new ProxyProtocolHandler(tracker,
+                            () -> contexts.get().config().limits().maxConnectionsPerIp(), peer));
+        }
         if (tls != null) {
             ch.pipeline().addLast("tls", tls.newHandler(handshakeTimeoutMillis))
                     .addLast("tls-log", ClientHandshakeLog.INSTANCE);

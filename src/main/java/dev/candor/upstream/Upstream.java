@@ -1,5 +1,6 @@
 package dev.candor.upstream;
 
+import java.util.concurrent.CompletableFuture;
 import dev.candor.balance.Balancer;
 import dev.candor.balance.Balancers;
 import dev.candor.balance.Selection;
@@ -259,6 +260,34 @@ public final class Upstream {
             if (!s.settled().isDone()) {
                 return new DnsFailure(s.name(), true, null, null,
                         s.describe() + ": the first lookup has not finished yet", wallClock.instant());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Completes when every name of this upstream has had its first lookup, while the upstream has no
+     * endpoint yet because some have not; null otherwise (nothing to wait for). A request that finds no
+     * endpoint waits on it rather than failing with a timeout that did not happen.
+     */
+    public CompletableFuture<Void> firstLookupsPending() {
+        if (!members.all.isEmpty()) {
+            return null;
+        }
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        for (DnsSource s : sources) {
+            if (!s.settled().isDone()) {
+                pending.add(s.settled());
+            }
+        }
+        return pending.isEmpty() ? null : CompletableFuture.anyOf(pending.toArray(CompletableFuture[]::new)).thenApply(x -> null);
+    }
+
+    /** The first name of this upstream whose first lookup has not finished, or null. */
+    public String firstLookupPendingName() {
+        for (DnsSource s : sources) {
+            if (!s.settled().isDone()) {
+                return s.name();
             }
         }
         return null;

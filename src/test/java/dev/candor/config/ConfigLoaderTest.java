@@ -52,16 +52,22 @@ class ConfigLoaderTest {
                 null,
                 List.of(new ListenerConfig("public", new HostPort("0.0.0.0", 8080)),
                         new ListenerConfig("127.0.0.1:0", new HostPort("127.0.0.1", 0))),
+                AdminConfig.DEFAULTS,
                 0,
                 AccessLogConfig.STDOUT,
                 ErrorsConfig.DEFAULTS,
                 LimitsConfig.DEFAULTS,
                 Duration.ofSeconds(30),
-                List.of(new RouteConfig("api", new MatchConfig("api.example.com", "/v1/", Set.of("GET", "POST")), "api"),
+                List.of(new RouteConfig("api", new MatchConfig("api.example.com", "/v1/", Set.of("GET", "POST")), "api",
+                                new AccessConfig(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")),
+                                        List.of(Cidr.parse("10.0.5.0/24"))),
+                                new RateLimitConfig(100, Duration.ofSeconds(1), 200, null)),
                         new RouteConfig("route-2", new MatchConfig("*.example.com", null, Set.of()), "web"),
                         new RouteConfig("route-3", new MatchConfig(null, "/app/", Set.of()), "sessions"),
                         new RouteConfig("route-4", new MatchConfig(null, "/", Set.of()), "web")),
-                upstreams);
+                upstreams,
+                DnsConfig.DEFAULTS,
+                new EdgeConfig(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("fd00::/8")), null));
         assertThat(config).isEqualTo(expected);
         assertThat(config.upstreams().keySet()).containsExactly("api", "web", "sessions");
     }

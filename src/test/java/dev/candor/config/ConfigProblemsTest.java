@@ -34,7 +34,7 @@ class ConfigProblemsTest {
     void unknownTopLevelKeyFromTheSpecIsMarkedAsNotSupportedYet() {
         assertThat(problems("cache:\n  max_size: 1MiB\n" + VALID_TAIL)).containsExactly(
                 "1:1: unknown key 'cache' at the top level (expected one of: listeners, admin, workers, access_log, errors,"
-                        + " limits, shutdown_grace, dns, journal, routes, upstreams; 'cache' is not supported yet)");
+                        + " limits, shutdown_grace, dns, trusted_proxies, rate_limit_store, journal, routes, upstreams; 'cache' is not supported yet)");
     }
 
     @Test
@@ -44,7 +44,7 @@ class ConfigProblemsTest {
                   - address: 0.0.0.0:8443
                     cache: {}
                 """ + VALID_TAIL)).containsExactly(
-                "3:5: unknown key 'cache' in listeners[0] (expected one of: name, address, tls, redirect_to_https;"
+                "3:5: unknown key 'cache' in listeners[0] (expected one of: name, address, tls, redirect_to_https, proxy_protocol;"
                         + " 'cache' is not supported yet)");
     }
 

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Filters run forward for requests, backward for responses, and a refusal ends the request side. */
 class FilterChainTest {
     private static final ProxyFilter.FilterContext FACTS =
-            new RequestFacts("rid", "127.0.0.1", "http", "site.test", null, null, null);
+            new RequestFacts("rid", "127.0.0.1", "127.0.0.1", "http", "site.test", null, null, null);
 
     private final List<String> seen = new ArrayList<>();
 
@@ -63,11 +63,27 @@ class FilterChainTest {
     }
 
     @Test
+    void aDeferredAnswerStopsTheChainAndSaysWhereItResumes() {
+        java.util.concurrent.CompletableFuture<ProxyFilter.Refusal> later = new java.util.concurrent.CompletableFuture<>();
+        FilterChain chain = new FilterChain(List.of(named("a", null), named("store", ProxyFilter.Refusal.deferred(later)),
+                named("c", null)));
+
+        ProxyFilter.Refusal pending = chain.onRequest(FACTS, request());
+
+        assertThat(pending.isDeferred()).isTrue();
+        assertThat(pending.later()).isSameAs(later);
+        assertThat(pending.resumeAt()).isEqualTo(2);
+        assertThat(seen).containsExactly("a>", "store>");
+        assertThat(chain.onRequest(FACTS, request(), pending.resumeAt())).isNull();
+        assertThat(seen).containsExactly("a>", "store>", "c>");
+    }
+
+    @Test
     void theDefaultChainIsTheHeaderRulesKeepingAWebSocketUpgrade() {
         HttpRequest upgrade = request();
         upgrade.headers().set("Connection", "keep-alive, Upgrade").set("Upgrade", "websocket")
                 .set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").set("Keep-Alive", "timeout=5");
-        ProxyFilter.FilterContext facts = new RequestFacts("rid", "127.0.0.1", "https", "site.test", null,
+        ProxyFilter.FilterContext facts = new RequestFacts("rid", "127.0.0.1", "127.0.0.1", "https", "site.test", null,
                 Upgrades.requested(upgrade), null);
 
         assertThat(FilterChain.DEFAULT.onRequest(facts, upgrade)).isNull();

@@ -63,6 +63,8 @@ public final class TestDnsServer implements AutoCloseable {
         final Map<DnsRecordType, List<Rr>> records = new ConcurrentHashMap<>();
         volatile DnsResponseCode rcode;
         volatile boolean drop;
+        /** How long each answer is held back, in milliseconds; 0 = at once. */
+        volatile long delayMillis;
     }
 
     private record Rr(long ttl, byte[] data) {
@@ -149,6 +151,12 @@ public final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
+    /** Answers for {@code name} leave {@code delay} after their query arrived: a slow resolver. */
+    public TestDnsServer delay(String name, java.time.Duration delay) {
+        name(name).delayMillis = delay.toMillis();
+        return this;
+    }
+
     /** Every query goes unanswered while {@code on}: the resolver is down. */
     public TestDnsServer dropAll(boolean on) {
         dropAll = on;
@@ -208,7 +216,12 @@ public final class TestDnsServer implements AutoCloseable {
                             rr.ttl, Unpooled.wrappedBuffer(rr.data)));
                 }
             }
-            ctx.writeAndFlush(response);
+            long delay = entry == null ? 0 : entry.delayMillis;
+            if (delay > 0) {
+                ctx.executor().schedule(() -> ctx.writeAndFlush(response), delay, TimeUnit.MILLISECONDS);
+            } else {
+                ctx.writeAndFlush(response);
+            }
         }
     }
 }
