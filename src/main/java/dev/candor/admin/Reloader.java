@@ -45,6 +45,8 @@ public final class Reloader {
     private volatile String hash;
     /** The text of the file as last loaded successfully, to tell which keys a reload changes; or null. */
     private String text;
+    /** The text before the latest applied reload. */
+    private String previousText;
     private volatile Result last;
     private long reloads;
 
@@ -97,6 +99,10 @@ public final class Reloader {
         server.metrics().reload(result.ok());
         last = result;
         if (result.ok()) {
+            // After the result is visible: comparing the two files is for the journal, not for the reload.
+            server.journal().record(event(result, ConfigChanges.between(previousText, text)));
+        }
+        if (result.ok()) {
             log.info("reload ({}) applied in {} ms: {}", trigger, result.durationMicros() / 1000, result.outcome());
         } else {
             log.warn("reload ({}) refused, running config kept:\n  {}", trigger,
@@ -135,13 +141,11 @@ public final class Reloader {
             // The server stopped meanwhile (a reload racing a shutdown).
             return failed(trigger, start, digest, new ConfigProblem(file.toString(), 1, 1, "not applied: " + e.getMessage()));
         }
-        String before = text;
+        previousText = text;
         hash = digest;
         text = yaml;
-        Result result = new Result(true, Instant.now(), trigger, micros(start), digest, List.of(),
-                ConfigWarnings.of(next), outcome);
-        server.journal().record(event(result, ConfigChanges.between(before, yaml)));
-        return result;
+        return new Result(true, Instant.now(), trigger, micros(start), digest, List.of(), ConfigWarnings.of(next),
+                outcome);
     }
 
     /** The journal's record of an applied reload: every key it changed, old -> new. */
