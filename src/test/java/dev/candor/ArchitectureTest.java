@@ -29,6 +29,7 @@ class ArchitectureTest {
                 .layer("doctor").definedBy("dev.candor.doctor..")
                 .layer("server").definedBy("dev.candor.server..")
                 .layer("health").definedBy("dev.candor.health..")
+                .layer("journal").definedBy("dev.candor.journal..")
                 .layer("proxy").definedBy("dev.candor.proxy..")
                 .layer("client").definedBy("dev.candor.client..")
                 .layer("upstream").definedBy("dev.candor.upstream..")
@@ -36,18 +37,20 @@ class ArchitectureTest {
                 .layer("balance").definedBy("dev.candor.balance..")
                 .layer("failure").definedBy("dev.candor.failure..")
                 .layer("config").definedBy("dev.candor.config..")
+                .layer("event").definedBy("dev.candor.event..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("admin").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("demo").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("doctor").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli", "admin")
                 .whereLayer("proxy").mayOnlyBeAccessedByLayers("server", "doctor")
+                .whereLayer("journal").mayOnlyBeAccessedByLayers("server", "admin", "cli")
                 .whereLayer("health").mayOnlyBeAccessedByLayers("server")
                 .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "health", "server", "admin", "doctor")
                 .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "health", "server", "admin", "doctor")
-                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "admin", "cli", "doctor")
+                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "admin", "cli", "doctor", "journal")
                 .whereLayer("balance").mayOnlyBeAccessedByLayers("upstream")
-                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "admin", "cli", "doctor")
+                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "admin", "cli", "doctor", "journal")
                 .check(classes);
     }
 
@@ -55,7 +58,8 @@ class ArchitectureTest {
     void pureLayersDoNotUseNetty() {
         noClasses().that().resideInAnyPackage(
                         "dev.candor.config..", "dev.candor.failure..", "dev.candor.balance..",
-                        "dev.candor.observe..", "dev.candor.upstream..", "dev.candor.cli..")
+                        "dev.candor.observe..", "dev.candor.upstream..", "dev.candor.cli..", "dev.candor.journal..",
+                        "dev.candor.event..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty..")
                 .because("Netty belongs at the edges (client, proxy, server, demo); the rest is testable without it")
                 .check(classes);

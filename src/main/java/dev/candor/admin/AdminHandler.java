@@ -22,6 +22,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +52,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED;
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     private static final int DEFAULT_ERRORS = 50;
+    private static final int DEFAULT_EVENTS = 1000;
     private static final String BEARER = "Bearer ";
     private static final long REOPEN_TIMEOUT_SECONDS = 10;
 
@@ -157,6 +160,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             }
             case "errors" -> errors(ctx, keepAlive, get, p, uri);
+            case "events" -> events(ctx, keepAlive, get, p, uri);
             case "reload" -> {
                 if (!post || p.size() != 2) {
                     notAllowed(ctx, keepAlive, "POST");
@@ -185,32 +189,136 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (p.size() == 2) {
-            int limit = DEFAULT_ERRORS;
-            List<String> limits = uri.parameters().get("limit");
-            if (limits != null && !limits.isEmpty()) {
-                try {
-                    limit = Integer.parseInt(limits.get(0));
-                } catch (NumberFormatException e) {
-                    limit = -1;
-                }
-                if (limit < 1) {
-                    Replies.problem(ctx, keepAlive, BAD_REQUEST, "bad-parameter",
-                            "limit must be a whole number >= 1, was '" + limits.get(0) + "'", Map.of());
-                    return;
-                }
+            int limit = limit(ctx, keepAlive, uri, DEFAULT_ERRORS);
+            if (limit < 1) {
+                return;
             }
-            Replies.json(ctx, keepAlive, OK, FailuresView.list(server.failures().latest(limit)));
+            String since = parameter(uri, "since");
+            String until = parameter(uri, "until");
+            if (since == null && until == null) {
+                Replies.json(ctx, keepAlive, OK, FailuresView.list(server.failures().latest(limit)));
+                return;
+            }
+            Instant now = Instant.now();
+            Instant from;
+            Instant to;
+            try {
+                from = JournalView.instant("since", since, now);
+                to = JournalView.instant("until", until, now);
+            } catch (JournalView.BadParameter e) {
+                Replies.problem(ctx, keepAlive, BAD_REQUEST, "bad-parameter", e.getMessage(), Map.of());
+                return;
+            }
+            offload(ctx, keepAlive, () -> JournalView.errors(server, from, to, limit));
         } else if (p.size() == 3) {
             FailureReport r = server.failures().find(p.get(2));
-            if (r == null) {
-                notFound(ctx, keepAlive, "no recent failure has request id '" + p.get(2)
-                        + "' (the ring keeps the latest failures only)");
-            } else {
+            if (r != null) {
                 Replies.json(ctx, keepAlive, OK, FailuresView.report(r));
+                return;
             }
+            String id = p.get(2);
+            CompletableFuture.supplyAsync(() -> {
+                try {
+                    return JournalView.error(server.journal(), id);
+                } catch (SQLException e) {
+                    throw new CompletionException(e);
+                }
+            }, work).whenComplete((found, failure) -> ctx.executor().execute(() -> {
+                if (failure != null) {
+                    journalFailed(ctx, keepAlive, failure);
+                } else if (found == null) {
+                    notFound(ctx, keepAlive, "no failure has request id '" + id + "' in memory"
+                            + (server.journal().enabled() ? " or in the journal" : " (the ring keeps the latest"
+                            + " failures only, and the journal is off)"));
+                } else {
+                    Replies.json(ctx, keepAlive, OK, found);
+                }
+            }));
         } else {
             notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
         }
+    }
+
+    private void events(ChannelHandlerContext ctx, boolean keepAlive, boolean get, List<String> p,
+                        QueryStringDecoder uri) {
+        if (p.size() != 2) {
+            notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+            return;
+        }
+        if (!get) {
+            notAllowed(ctx, keepAlive, "GET");
+            return;
+        }
+        int limit = limit(ctx, keepAlive, uri, DEFAULT_EVENTS);
+        if (limit < 1) {
+            return;
+        }
+        Instant now = Instant.now();
+        Instant from;
+        Instant to;
+        try {
+            from = JournalView.instant("since", parameter(uri, "since"), now);
+            to = JournalView.instant("until", parameter(uri, "until"), now);
+        } catch (JournalView.BadParameter e) {
+            Replies.problem(ctx, keepAlive, BAD_REQUEST, "bad-parameter", e.getMessage(), Map.of());
+            return;
+        }
+        offload(ctx, keepAlive, () -> JournalView.events(server.journal(), from, to, limit));
+    }
+
+    /** A read of the journal file, on the work thread; the reply goes back on the admin loop. */
+    private void offload(ChannelHandlerContext ctx, boolean keepAlive, JournalRead read) {
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return read.get();
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, work).whenComplete((body, failure) -> ctx.executor().execute(() -> {
+            if (failure != null) {
+                journalFailed(ctx, keepAlive, failure);
+            } else {
+                Replies.json(ctx, keepAlive, OK, body);
+            }
+        }));
+    }
+
+    @FunctionalInterface
+    private interface JournalRead {
+        Map<String, Object> get() throws SQLException;
+    }
+
+    private void journalFailed(ChannelHandlerContext ctx, boolean keepAlive, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        log.warn("reading the journal failed", cause);
+        Replies.problem(ctx, keepAlive, INTERNAL_SERVER_ERROR, "journal-unreadable",
+                "cannot read the journal " + server.journal().path() + ": " + cause.getMessage(), Map.of());
+    }
+
+    private static String parameter(QueryStringDecoder uri, String name) {
+        List<String> values = uri.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The {@code limit} parameter, or {@code fallback}; -1 after answering 400 for a bad one. */
+    private int limit(ChannelHandlerContext ctx, boolean keepAlive, QueryStringDecoder uri, int fallback) {
+        String text = parameter(uri, "limit");
+        if (text == null) {
+            return fallback;
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1) {
+            Replies.problem(ctx, keepAlive, BAD_REQUEST, "bad-parameter",
+                    "limit must be a whole number >= 1, was '" + text + "'", Map.of());
+            return -1;
+        }
+        return limit;
     }
 
     private void upstreams(ChannelHandlerContext ctx, boolean keepAlive, boolean get, boolean post, List<String> p,

@@ -1,10 +1,12 @@
 package dev.candor.admin;
 
 import dev.candor.config.CandorConfig;
+import dev.candor.config.ConfigChanges;
 import dev.candor.config.ConfigException;
 import dev.candor.config.ConfigLoader;
 import dev.candor.config.ConfigProblem;
 import dev.candor.config.ConfigWarnings;
+import dev.candor.event.Event;
 import dev.candor.server.CandorServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +22,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -38,7 +43,12 @@ public final class Reloader {
     private final Path file;
     private final Function<String, String> env;
     private volatile String hash;
+    /** The text of the file as last loaded successfully, to tell which keys a reload changes; or null. */
+    private String text;
+    /** The text before the latest applied reload. */
+    private String previousText;
     private volatile Result last;
+    private long reloads;
 
     /**
      * @param file the config file, or null when the config was built in code (nothing to reload)
@@ -49,6 +59,7 @@ public final class Reloader {
         this.file = file;
         this.env = requireNonNull(env, "env");
         this.hash = file == null ? null : hashOrNull(file);
+        this.text = file == null ? null : textOrNull(file);
     }
 
     /** How one reload went. */
@@ -88,6 +99,10 @@ public final class Reloader {
         server.metrics().reload(result.ok());
         last = result;
         if (result.ok()) {
+            // After the result is visible: comparing the two files is for the journal, not for the reload.
+            server.journal().record(event(result, ConfigChanges.between(previousText, text)));
+        }
+        if (result.ok()) {
             log.info("reload ({}) applied in {} ms: {}", trigger, result.durationMicros() / 1000, result.outcome());
         } else {
             log.warn("reload ({}) refused, running config kept:\n  {}", trigger,
@@ -126,9 +141,44 @@ public final class Reloader {
             // The server stopped meanwhile (a reload racing a shutdown).
             return failed(trigger, start, digest, new ConfigProblem(file.toString(), 1, 1, "not applied: " + e.getMessage()));
         }
+        previousText = text;
         hash = digest;
+        text = yaml;
         return new Result(true, Instant.now(), trigger, micros(start), digest, List.of(), ConfigWarnings.of(next),
                 outcome);
+    }
+
+    /** The journal's record of an applied reload: every key it changed, old -> new. */
+    private Event event(Result r, List<ConfigChanges.Change> changes) {
+        reloads++;
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("reload", Long.toString(reloads));
+        facts.put("trigger", r.trigger());
+        facts.put("sha256", r.hash());
+        facts.put("upstreams_started", String.join(", ", r.outcome().started()));
+        facts.put("upstreams_retired", String.join(", ", r.outcome().retired()));
+        List<String> keys = new ArrayList<>();
+        for (ConfigChanges.Change c : changes) {
+            keys.add(c.key());
+            facts.put("changed " + c.key(), show(c.before()) + " -> " + show(c.after()));
+        }
+        String summary = "reload #" + reloads + " (" + r.trigger() + ") changed "
+                + (keys.isEmpty() ? "no keys" : keys.size() <= 3 ? String.join(", ", changes.stream()
+                .map(c -> c.key() + " " + show(c.before()) + " -> " + show(c.after())).toList())
+                : keys.size() + " keys: " + String.join(", ", keys.subList(0, 3)) + ", ...");
+        return new Event(r.time(), Event.RELOAD, file.toString(), summary, facts);
+    }
+
+    private static String show(String value) {
+        return value == null ? "(absent)" : value;
+    }
+
+    private static String textOrNull(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static Result failed(String trigger, long start, String digest, ConfigProblem problem) {

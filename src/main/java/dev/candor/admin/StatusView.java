@@ -47,6 +47,7 @@ final class StatusView {
         out.put("requests", server.metrics().requestCount());
         out.put("stale_connection_retries", server.staleRetries());
         out.put("recent_failures", server.failures().total());
+        out.put("journal", JournalView.status(server.journal()));
         out.put("rate_limit_store", rateLimitStore(server.rateLimitStore()));
         return out;
     }

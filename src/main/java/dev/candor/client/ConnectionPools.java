@@ -1,5 +1,6 @@
 package dev.candor.client;
 
+import dev.candor.event.EventSink;
 import dev.candor.upstream.Endpoint;
 import dev.candor.upstream.Upstream;
 import io.netty.channel.EventLoop;
@@ -15,14 +16,21 @@ public final class ConnectionPools implements AutoCloseable {
     private final UpstreamChannelInitializer initializer = new UpstreamChannelInitializer();
     private final UpstreamTlsContexts tls;
     private final ConcurrentHashMap<Endpoint, EndpointPool> pools = new ConcurrentHashMap<>();
+    private final EventSink events;
 
     public ConnectionPools(Transport transport) {
         this(transport, UpstreamTlsContexts.NONE);
     }
 
     public ConnectionPools(Transport transport, UpstreamTlsContexts tls) {
+        this(transport, tls, EventSink.NONE);
+    }
+
+    /** The same, telling {@code events} what the pools learn (an endpoint's shorter keep-alive timeout). */
+    public ConnectionPools(Transport transport, UpstreamTlsContexts tls, EventSink events) {
         this.transport = requireNonNull(transport, "transport");
         this.tls = requireNonNull(tls, "tls");
+        this.events = requireNonNull(events, "events");
     }
 
     /**
@@ -34,7 +42,7 @@ public final class ConnectionPools implements AutoCloseable {
         EndpointPool pool = pools.get(endpoint);
         if (pool == null) {
             pool = pools.computeIfAbsent(endpoint, e -> new EndpointPool(
-                    e, upstream.config().pool(), upstream.config().timeouts(), transport, initializer(upstream, e)));
+                    e, upstream.config().pool(), upstream.config().timeouts(), transport, initializer(upstream, e), events));
         }
         Future<UpstreamConnection> connection = pool.acquire(loop, fresh);
         if (endpoint.isRetired() && pools.remove(endpoint, pool)) {

@@ -1,5 +1,7 @@
 package dev.candor.client;
 
+import dev.candor.event.Event;
+import dev.candor.event.EventSink;
 import dev.candor.config.DnsConfig;
 import dev.candor.upstream.DnsAnswer;
 import dev.candor.upstream.DnsFailure;
@@ -13,7 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,6 +32,7 @@ import static java.util.Objects.requireNonNull;
  * upstream, which tells its pools and health checks.
  */
 public final class DnsRefresher implements AutoCloseable {
+    private final EventSink events;
     private static final Logger log = LoggerFactory.getLogger("candor.dns");
     /** A TTL below this (including 0) is treated as this, so a short TTL cannot turn into a query loop. */
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
@@ -60,6 +65,12 @@ public final class DnsRefresher implements AutoCloseable {
     }
 
     public DnsRefresher(DnsResolver resolver, DnsConfig config, Clock clock) {
+        this(resolver, config, clock, EventSink.NONE);
+    }
+
+    /** The same, telling {@code events} about each changed answer (old and new addresses). */
+    public DnsRefresher(DnsResolver resolver, DnsConfig config, Clock clock, EventSink events) {
+        this.events = requireNonNull(events, "events");
         this.resolver = requireNonNull(resolver, "resolver");
         this.staleFor = requireNonNull(config, "config").staleFor();
         this.clock = requireNonNull(clock, "clock");
@@ -136,6 +147,7 @@ public final class DnsRefresher implements AutoCloseable {
         boolean recovering = s.failure() != null;
         boolean wasStale = s.isStale();
         boolean first = s.answer() == null;
+        String before = first ? null : String.valueOf(s.answer().addresses(s.kind() == DnsSource.Kind.SRV));
         boolean changed = s.answered(a);
         w.failuresInRow = 0;
         if (changed) {
@@ -149,11 +161,27 @@ public final class DnsRefresher implements AutoCloseable {
                         a.addresses(s.kind() == DnsSource.Kind.SRV), a.ttlSeconds(), a.resolver());
             }
             w.upstream.refreshMembers();
+            changedEvent(w, before, a);
         } else if (recovering) {
             log.warn("upstream {}: {} resolves again{} (TTL {} s, {})", w.upstream.name(), s.describe(),
                     wasStale ? "; the stale answer is replaced" : "", a.ttlSeconds(), a.resolver());
         }
         return interval(Duration.ofSeconds(a.ttlSeconds()), w.refresh).toNanos();
+    }
+
+    private void changedEvent(Watch w, String before, DnsAnswer a) {
+        String after = String.valueOf(a.addresses(w.source.kind() == DnsSource.Kind.SRV));
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("upstream", w.upstream.name());
+        facts.put("name", w.source.name());
+        facts.put("before", before);
+        facts.put("after", after);
+        facts.put("ttl_seconds", Long.toString(a.ttlSeconds()));
+        facts.put("resolver", String.valueOf(a.resolver()));
+        events.record(new Event(clock.instant(), Event.DNS, w.upstream.name() + "/" + w.source.name(),
+                before == null ? w.source.describe() + " of upstream " + w.upstream.name() + " resolved to " + after
+                        : w.source.describe() + " of upstream " + w.upstream.name() + " changed from " + before
+                        + " to " + after, facts));
     }
 
     /** Applies a failure; returns the nanoseconds until the next try. */

@@ -1,5 +1,6 @@
 package dev.candor.client;
 
+import dev.candor.event.EventSink;
 import dev.candor.config.PoolConfig;
 import dev.candor.config.TimeoutsConfig;
 import dev.candor.upstream.Endpoint;
@@ -37,7 +38,7 @@ final class EndpointPool {
     private volatile boolean closed;
 
     EndpointPool(Endpoint endpoint, PoolConfig pool, TimeoutsConfig timeouts, Transport transport,
-                 UpstreamChannelInitializer initializer) {
+                 UpstreamChannelInitializer initializer, EventSink events) {
         this.endpoint = endpoint;
         this.transport = transport;
         this.initializer = initializer;
@@ -46,7 +47,7 @@ final class EndpointPool {
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
         // Always an IP address: names were resolved (asynchronously) before the endpoint existed.
         this.remote = endpoint.socketAddress();
-        this.parity = new KeepAliveParity(endpoint.label(), idleTimeoutNanos);
+        this.parity = new KeepAliveParity(endpoint.upstream(), endpoint.label(), idleTimeoutNanos, events);
     }
 
     Endpoint endpoint() {

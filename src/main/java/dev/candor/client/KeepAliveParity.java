@@ -1,9 +1,14 @@
 package dev.candor.client;
 
+import dev.candor.event.Event;
+import dev.candor.event.EventSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What Candor has learned about how long an endpoint keeps idle connections open — from its
@@ -28,10 +33,19 @@ public final class KeepAliveParity {
     private final long configuredNanos;
     private volatile long learnedNanos = Long.MAX_VALUE;
     private volatile String source;
+    private final String upstream;
+    private final EventSink events;
 
     KeepAliveParity(String endpoint, long configuredIdleNanos) {
+        this(null, endpoint, configuredIdleNanos, EventSink.NONE);
+    }
+
+    /** The same, telling {@code events} each time a shorter timeout is learned. */
+    KeepAliveParity(String upstream, String endpoint, long configuredIdleNanos, EventSink events) {
+        this.upstream = upstream;
         this.endpoint = endpoint;
         this.configuredNanos = configuredIdleNanos;
+        this.events = events;
     }
 
     /** How long an idle connection may stay in the pool: the configured value, or less when learned. */
@@ -88,6 +102,16 @@ public final class KeepAliveParity {
             log.info("endpoint {} closes idle connections after about {} ({}); pooled connections now retire after {}"
                     + " instead of pool.idle_timeout {}", endpoint, seconds(nanos), why,
                     seconds(effectiveIdleNanos()), seconds(configuredNanos));
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("upstream", upstream);
+            facts.put("endpoint", endpoint);
+            facts.put("learned_s", String.format(Locale.ROOT, "%.1f", nanos / 1e9));
+            facts.put("from", why);
+            facts.put("idle_timeout_s", String.format(Locale.ROOT, "%.1f", configuredNanos / 1e9));
+            facts.put("retire_after_s", String.format(Locale.ROOT, "%.1f", effectiveIdleNanos() / 1e9));
+            events.record(new Event(Instant.now(), Event.KEEP_ALIVE, (upstream == null ? "" : upstream + "/") + endpoint,
+                    "endpoint " + endpoint + " closes idle connections after about " + seconds(nanos) + " (" + why
+                            + "); pooled connections now retire after " + seconds(effectiveIdleNanos()), facts));
         }
     }
 

@@ -17,6 +17,7 @@ import static java.util.Objects.requireNonNull;
  * @param upstreams by name, in the order they were declared
  * @param dns how endpoint host names are resolved
  * @param edge trusted proxies and the rate-limit store
+ * @param journal the SQLite journal ({@link JournalConfig#OFF} when disabled)
  */
 public record CandorConfig(
         Path source,
@@ -30,7 +31,8 @@ public record CandorConfig(
         List<RouteConfig> routes,
         Map<String, UpstreamConfig> upstreams,
         DnsConfig dns,
-        EdgeConfig edge) {
+        EdgeConfig edge,
+        JournalConfig journal) {
 
     /** A config with the default admin listener (127.0.0.1:9901, no token) and the default resolver settings. */
     public CandorConfig(Path source, List<ListenerConfig> listeners, int workers, AccessLogConfig accessLog,
@@ -55,6 +57,14 @@ public record CandorConfig(
                 EdgeConfig.DEFAULTS);
     }
 
+    /** A config without a journal (as built in code). */
+    public CandorConfig(Path source, List<ListenerConfig> listeners, AdminConfig admin, int workers,
+                        AccessLogConfig accessLog, ErrorsConfig errors, LimitsConfig limits, Duration shutdownGrace,
+                        List<RouteConfig> routes, Map<String, UpstreamConfig> upstreams, DnsConfig dns, EdgeConfig edge) {
+        this(source, listeners, admin, workers, accessLog, errors, limits, shutdownGrace, routes, upstreams, dns,
+                edge, JournalConfig.OFF);
+    }
+
     public CandorConfig {
         listeners = List.copyOf(requireNonNull(listeners, "listeners"));
         requireNonNull(admin, "admin");
@@ -66,12 +76,13 @@ public record CandorConfig(
         upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requireNonNull(upstreams, "upstreams")));
         requireNonNull(dns, "dns");
         requireNonNull(edge, "edge");
+        requireNonNull(journal, "journal");
     }
 
     /** The same config with another admin listener. */
     public CandorConfig withAdmin(AdminConfig other) {
         return new CandorConfig(source, listeners, other, workers, accessLog, errors, limits, shutdownGrace, routes,
-                upstreams, dns, edge);
+                upstreams, dns, edge, journal);
     }
 
     /** The number of event-loop threads to start, resolving {@code auto}. */

@@ -41,7 +41,8 @@ final class ConfigValidator {
                 new RouteValidator(problems, values).validate(raw.routes, upstreamNames),
                 new UpstreamValidator(problems, values, tls).validate(raw.upstreams),
                 new DnsValidator(problems, values).process(raw.dns),
-                new EdgeValidator(problems, values).edge(raw.trustedProxies, raw.rateLimitStore));
+                new EdgeValidator(problems, values).edge(raw.trustedProxies, raw.rateLimitStore),
+                journal(raw.journal));
     }
 
     private int workers(String raw) {
@@ -114,6 +115,54 @@ final class ConfigValidator {
             return AccessLogConfig.STDOUT;
         }
     }
+
+    /**
+     * On by default next to the config file; a config not read from a file (tests, {@code candor demo})
+     * has no directory to put it in, so it gets a journal only when it names an absolute path.
+     */
+    private JournalConfig journal(RawConfig.Journal raw) {
+        if (raw != null && raw.shorthand != null) {
+            String text = values.text("journal", raw.shorthand);
+            if (text != null && !text.equals("off")) {
+                problems.at("journal", "expected off or a mapping with 'path', 'keep' and 'max_size', found '"
+                        + text + "'");
+            }
+            return JournalConfig.OFF;
+        }
+        String target = raw == null ? null : values.text("journal.path", raw.path);
+        if (target == null) {
+            target = JournalConfig.DEFAULT_FILE;
+        } else if (target.isBlank()) {
+            problems.at("journal.path", "needs a value: a file path (or write 'journal: off')");
+            return JournalConfig.OFF;
+        }
+        Duration keep = raw == null ? JournalConfig.DEFAULT_KEEP
+                : values.duration("journal.keep", raw.keep, JournalConfig.DEFAULT_KEEP);
+        long maxSize = raw == null ? JournalConfig.DEFAULT_MAX_SIZE
+                : values.size("journal.max_size", raw.maxSize, JournalConfig.DEFAULT_MAX_SIZE, 0, Long.MAX_VALUE);
+        if (maxSize > 0 && maxSize < MIN_JOURNAL_SIZE) {
+            // Below this the schema and one batch do not fit: every write would be dropped.
+            problems.at("journal.max_size", "must be 0 (no limit) or at least 1MiB, was " + raw.maxSize);
+            maxSize = JournalConfig.DEFAULT_MAX_SIZE;
+        }
+        Path file;
+        try {
+            file = Path.of(target);
+        } catch (InvalidPathException e) {
+            problems.at("journal.path", "'" + target + "' is not a valid file path (" + e.getReason() + ")");
+            return JournalConfig.OFF;
+        }
+        if (!file.isAbsolute()) {
+            Path dir = source == null ? null : source.toAbsolutePath().getParent();
+            if (dir == null) {
+                return JournalConfig.OFF;
+            }
+            file = dir.resolve(file);
+        }
+        return new JournalConfig(true, file, keep, maxSize);
+    }
+
+    private static final long MIN_JOURNAL_SIZE = 1024 * 1024;
 
     private ErrorsConfig errors(RawConfig.Errors raw) {
         if (raw == null) {

@@ -25,6 +25,8 @@ final class RawConfig {
     public Dns dns;
     public List<String> trustedProxies;
     public String rateLimitStore;
+    @JsonDeserialize(using = JournalShorthand.class)
+    public Journal journal;
     public List<Route> routes;
     public LinkedHashMap<String, Upstream> upstreams;
 
@@ -73,6 +75,14 @@ final class RawConfig {
     static final class AccessLog {
         public String path;
         /** The scalar form ({@code access_log: off}); not a key. */
+        String shorthand;
+    }
+
+    static final class Journal {
+        public String path;
+        public String keep;
+        public String maxSize;
+        /** The scalar form ({@code journal: off}); not a key. */
         String shorthand;
     }
 

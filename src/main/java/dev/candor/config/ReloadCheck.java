@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The settings a running process cannot take over on reload, because they shape what was built at
  * start-up (bound sockets, event-loop threads, the open access log, the client connection limit, the
- * DNS resolver). The admin token and listeners' certificates are not among them: a reload rotates the
+ * DNS resolver, the journal file). The admin token and listeners' certificates are not among them: a reload rotates the
  * token and serves the certificates the new file names to new connections. A
  * reload that changes one is refused as a whole, so the running config never ends up half applied.
  */
@@ -35,6 +35,10 @@ final class ReloadCheck {
         // The resolver is built at start-up; an upstream's own dns keys (refresh, srv) do reload.
         if (!running.dns().equals(next.dns())) {
             problems.at("dns", RESTART);
+        }
+        // The journal file is opened once, at start-up.
+        if (!running.journal().equals(next.journal())) {
+            problems.at("journal", RESTART);
         }
         if (running.limits().maxConnections() != next.limits().maxConnections()) {
             problems.at("limits.max_connections", RESTART);

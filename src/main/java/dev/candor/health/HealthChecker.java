@@ -2,6 +2,8 @@ package dev.candor.health;
 
 import dev.candor.client.HealthProbe;
 import dev.candor.config.HealthCheckConfig;
+import dev.candor.event.Event;
+import dev.candor.event.EventSink;
 import dev.candor.upstream.Endpoint;
 import dev.candor.upstream.EndpointHealth;
 import dev.candor.upstream.EndpointState;
@@ -13,6 +15,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,18 +35,23 @@ public final class HealthChecker implements AutoCloseable, Upstream.MembershipLi
     private final RandomGenerator random;
     private final EventLoopGroup group;
     private final Map<Endpoint, Schedule> schedules = new ConcurrentHashMap<>();
+    private final EventSink events;
     private volatile boolean closed;
 
-    private HealthChecker(HealthProbe probe, EventLoopGroup group, RandomGenerator random) {
+    private HealthChecker(HealthProbe probe, EventLoopGroup group, RandomGenerator random, EventSink events) {
         this.probe = probe;
         this.group = group;
         this.random = random;
+        this.events = events;
     }
 
-    /** Starts probing; endpoints of upstreams without a health_check are left alone. */
+    /**
+     * Starts probing, telling {@code events} about each transition of an endpoint's state; endpoints of
+     * upstreams without a health_check are left alone.
+     */
     public static HealthChecker start(Iterable<Upstream> upstreams, EventLoopGroup group, HealthProbe probe,
-                                      RandomGenerator random) {
-        HealthChecker checker = new HealthChecker(probe, group, random);
+                                      RandomGenerator random, EventSink events) {
+        HealthChecker checker = new HealthChecker(probe, group, random, events);
         for (Upstream u : upstreams) {
             u.addListener(checker);
             u.endpoints().forEach(e -> checker.watch(u, e));
@@ -100,11 +108,26 @@ public final class HealthChecker implements AutoCloseable, Upstream.MembershipLi
             if (before != after) {
                 log.warn("upstream {} endpoint {}: {} -> {}: {}", s.upstream.name(), s.endpoint.label(),
                         before.token(), after.token(), health.why());
+                transition(s, before, after, record, health.why());
             }
             long interval = s.check.interval().toNanos();
             long jitter = (long) ((random.nextDouble() * 0.2 - 0.1) * interval);
             next(s, Math.max(1, interval + jitter));
         });
+    }
+
+    private void transition(Schedule s, EndpointState before, EndpointState after, ProbeRecord record, String why) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("upstream", s.upstream.name());
+        facts.put("endpoint", s.endpoint.label());
+        facts.put("from", before.token());
+        facts.put("to", after.token());
+        facts.put("cause", record.ok() ? "passing probes" : record.error() == null ? null : record.error().token());
+        facts.put("detail", record.detail());
+        facts.put("why", why);
+        events.record(new Event(record.time(), Event.HEALTH, s.upstream.name() + "/" + s.endpoint.label(),
+                "endpoint " + s.endpoint.label() + " of upstream " + s.upstream.name() + ": " + before.token()
+                        + " -> " + after.token() + " (" + why + ")", facts));
     }
 
     @Override

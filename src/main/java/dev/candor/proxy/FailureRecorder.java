@@ -52,6 +52,7 @@ final class FailureRecorder {
                 last == null ? null : last.tlsMillis(),
                 f.bytesReceived, f.close));
         if (error == null) {
+            context.journal().ended(routeName(f), upstreamName(f), f.status, null, null);
             return;
         }
         List<AttemptReport> attempts = new ArrayList<>(f.attempts.size());
@@ -68,7 +69,16 @@ final class FailureRecorder {
                 confirm(f, error, address, last),
                 attempts, f.trace.toString(), dns);
         context.failures().add(report);
+        context.journal().ended(routeName(f), upstreamName(f), f.status, error, report);
         logLine(f, error, report);
+    }
+
+    private static String routeName(ExchangeLog f) {
+        return f.route == null ? null : f.route.name();
+    }
+
+    private static String upstreamName(ExchangeLog f) {
+        return f.upstream == null ? null : f.upstream.name();
     }
 
     private static void recordMetrics(Metrics metrics, ExchangeLog f, ErrorType error, Attempt last) {

@@ -1,5 +1,6 @@
 package dev.candor.proxy;
 
+import dev.candor.event.Event;
 import dev.candor.client.UpstreamConnection;
 import dev.candor.failure.Actor;
 import dev.candor.failure.Cause;
@@ -13,6 +14,9 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -234,13 +238,32 @@ final class Forwarder {
         }
         a.judged = true;
         if (upstream5xx) {
-            upstream.outliers().failure(a.endpoint.health(), null, true);
+            if (upstream.outliers().failure(a.endpoint.health(), null, true)) {
+                ejected(a, "5xx responses");
+            }
         } else if (cause == null) {
             upstream.outliers().success(a.endpoint.health());
         } else if (cause.actor() != Actor.CLIENT) {
             a.endpoint.health().recordError(cause.type());
-            upstream.outliers().failure(a.endpoint.health(), cause.type(), false);
+            if (upstream.outliers().failure(a.endpoint.health(), cause.type(), false)) {
+                ejected(a, cause.type().token());
+            }
         }
+    }
+
+    /** Tells the journal (rare: once per ejection, a non-blocking offer). */
+    private void ejected(Attempt a, String lastError) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("upstream", upstream.name());
+        facts.put("endpoint", a.endpoint.label());
+        facts.put("last_error", lastError);
+        facts.put("ejections", Integer.toString(a.endpoint.health().ejections()));
+        Instant until = a.endpoint.health().ejectedUntil();
+        facts.put("until", until == null ? null : until.toString());
+        String why = a.endpoint.health().why();
+        exchange.context.events().record(new Event(Instant.now(),
+                Event.EJECTION, upstream.name() + "/" + a.endpoint.label(),
+                "endpoint " + a.endpoint.label() + " of upstream " + upstream.name() + " " + why, facts));
     }
 
     /** The exchange is over early (client gone, local reply, cut): the attempt in flight is dropped. */

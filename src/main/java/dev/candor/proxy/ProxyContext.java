@@ -7,6 +7,8 @@ import dev.candor.config.LimitsConfig;
 import dev.candor.observe.AccessLog;
 import dev.candor.observe.Metrics;
 import dev.candor.observe.RecentFailures;
+import dev.candor.observe.RequestJournal;
+import dev.candor.event.EventSink;
 import dev.candor.observe.Ticker;
 import dev.candor.observe.Trace;
 import dev.candor.upstream.Upstreams;
@@ -34,7 +36,7 @@ public final class ProxyContext {
     /** What outlives a reload. */
     private record Shared(ConnectionPools pools, AccessLog accessLog, RecentFailures failures, Metrics metrics,
                           LongAdder staleRetries, AtomicBoolean draining, Ticker ticker, FilterChains chains,
-                          RedisBuckets rateLimitStore) {
+                          RedisBuckets rateLimitStore, RequestJournal journal, EventSink events) {
     }
 
     public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
@@ -52,7 +54,16 @@ public final class ProxyContext {
                         RecentFailures failures, Metrics metrics, RedisBuckets rateLimitStore) {
         this(config, upstreams, new Shared(requireNonNull(pools, "pools"), requireNonNull(accessLog, "accessLog"),
                 requireNonNull(failures, "failures"), requireNonNull(metrics, "metrics"), new LongAdder(),
-                new AtomicBoolean(), Ticker.SYSTEM, new FilterChains(metrics, rateLimitStore), rateLimitStore));
+                new AtomicBoolean(), Ticker.SYSTEM, new FilterChains(metrics, rateLimitStore), rateLimitStore,
+                RequestJournal.NONE, EventSink.NONE));
+    }
+
+    /** The same context writing requests to {@code journal} and events (ejections) to {@code events}. */
+    public ProxyContext withJournal(RequestJournal journal, EventSink events) {
+        Shared s = shared;
+        return new ProxyContext(config, upstreams, new Shared(s.pools, s.accessLog, s.failures, s.metrics,
+                s.staleRetries, s.draining, s.ticker, s.chains, s.rateLimitStore, requireNonNull(journal, "journal"),
+                requireNonNull(events, "events")));
     }
 
     private ProxyContext(CandorConfig config, Upstreams upstreams, Shared shared) {
@@ -100,7 +111,8 @@ public final class ProxyContext {
     public ProxyContext withTicker(Ticker ticker) {
         Shared s = shared;
         return new ProxyContext(config, upstreams, new Shared(s.pools, s.accessLog, s.failures, s.metrics,
-                s.staleRetries, s.draining, requireNonNull(ticker, "ticker"), s.chains, s.rateLimitStore));
+                s.staleRetries, s.draining, requireNonNull(ticker, "ticker"), s.chains, s.rateLimitStore, s.journal,
+                s.events));
     }
 
     /** Where exchanges read the time. */
@@ -154,6 +166,16 @@ public final class ProxyContext {
     }
 
     /** What requests record for Prometheus and the dashboard. */
+    /** Where finished requests are counted and failures kept beyond memory. */
+    public RequestJournal journal() {
+        return shared.journal;
+    }
+
+    /** Where state changes seen on the request path (ejections) are told. */
+    public EventSink events() {
+        return shared.events;
+    }
+
     public Metrics metrics() {
         return shared.metrics;
     }

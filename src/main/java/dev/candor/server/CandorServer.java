@@ -15,6 +15,9 @@ import dev.candor.client.UpstreamTlsContexts;
 import dev.candor.config.FileWatcher;
 import dev.candor.config.CandorConfig;
 import dev.candor.config.ListenerConfig;
+import dev.candor.event.Event;
+import dev.candor.event.EventSink;
+import dev.candor.journal.Journal;
 import dev.candor.observe.AccessLog;
 import dev.candor.observe.AccessLogs;
 import dev.candor.observe.Metrics;
@@ -38,6 +41,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,12 +90,16 @@ public final class CandorServer implements AutoCloseable {
     private final DnsRefresher dns;
     private final Instant startedAt = Instant.now();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Journal journal;
+    /** Whether every in-flight request finished within the grace period; null until a graceful stop. */
+    private volatile Boolean drainedInTime;
 
     private CandorServer(Transport transport, EventLoopGroup group, AtomicReference<ProxyContext> context,
                          ConnectionPools pools, AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors,
                          HealthProbe probe, RandomGenerator random, DnsResolver resolver, DnsRefresher dns,
                          FileWatcher certificateWatcher, UpstreamTlsContexts upstreamTls,
-                         List<TlsTermination> terminations) {
+                         List<TlsTermination> terminations, Journal journal) {
+        this.journal = journal;
         this.terminations = terminations;
         this.probe = probe;
         this.random = random;
@@ -121,7 +129,9 @@ public final class CandorServer implements AutoCloseable {
         Transport transport = Transport.detect();
         EventLoopGroup group = transport.newEventLoopGroup(config.effectiveWorkers(), "candor-loop");
         UpstreamTlsContexts upstreamTls = UpstreamTlsContexts.of(config.upstreams().values(), Clock.systemUTC());
-        ConnectionPools pools = new ConnectionPools(transport, upstreamTls);
+        // First, so that everything started below can tell it what happens.
+        Journal journal = Journal.open(config.journal(), Clock.systemUTC());
+        ConnectionPools pools = new ConnectionPools(transport, upstreamTls, journal);
         // Balancers are called from every event loop: each call draws from the calling thread's generator.
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
         Upstreams upstreams = Upstreams.of(config, random, System::nanoTime, Clock.systemUTC());
@@ -130,7 +140,8 @@ public final class CandorServer implements AutoCloseable {
                 : RedisBuckets.start(config.edge().rateLimitStore(), group);
         AtomicReference<ProxyContext> context = new AtomicReference<>(
                 new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES), new Metrics(),
-                        rateLimitStore));
+                        rateLimitStore)
+                        .withJournal(journal, journal));
         ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
         // A watcher thread only when some listener has certificate files to watch.
         FileWatcher certificateWatcher = config.listeners().stream().anyMatch(l -> l.tls() != null)
@@ -140,7 +151,7 @@ public final class CandorServer implements AutoCloseable {
         try {
             for (ListenerConfig listener : config.listeners()) {
                 DownstreamChannelInitializer initializer = initializer(listener, context::get, tracker, certificateWatcher,
-                        terminations);
+                        terminations, journal);
                 ServerBootstrap bootstrap = new ServerBootstrap()
                         .group(group)
                         .channel(transport.serverChannel())
@@ -169,19 +180,31 @@ public final class CandorServer implements AutoCloseable {
             acceptors.forEach(Channel::close);
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             accessLog.close();
+            journal.close();
             throw e;
         }
         tracker.acceptors(acceptors);
         DnsResolver resolver = new DnsResolver(config.dns(), group.next(), transport, Clock.systemUTC());
-        DnsRefresher dns = new DnsRefresher(resolver, config.dns(), Clock.systemUTC());
+        DnsRefresher dns = new DnsRefresher(resolver, config.dns(), Clock.systemUTC(), journal);
         CandorServer server = new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors,
                 new HealthProbe(transport, Clock.systemUTC(), upstreamTls), random, resolver, dns, certificateWatcher,
-                upstreamTls, terminations);
+                upstreamTls, terminations, journal);
+        journal.record(startEvent(config, server.addresses()));
         synchronized (server) {
             upstreams.all().forEach(server::startUpstream);
         }
         awaitFirstAnswers(dns.follow(upstreams.all()), config.dns());
         return server;
+    }
+
+    private static Event startEvent(CandorConfig config, List<InetSocketAddress> bound) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("pid", Long.toString(ProcessHandle.current().pid()));
+        facts.put("config", config.source() == null ? null : config.source().toAbsolutePath().toString());
+        facts.put("listeners", bound.toString());
+        facts.put("upstreams", String.join(", ", config.upstreams().keySet()));
+        return new Event(Instant.now(), Event.START, config.source() == null ? null : config.source().toString(),
+                "Candor started (pid " + facts.get("pid") + ") on " + bound, facts);
     }
 
     /** Pools and metrics follow the upstream's DNS changes, and its endpoints are health-checked. */
@@ -190,7 +213,7 @@ public final class CandorServer implements AutoCloseable {
             pools.retire(removed);
             forgetLater(upstream.name(), removed);
         });
-        health.put(u, HealthChecker.start(List.of(u), group, probe, random));
+        health.put(u, HealthChecker.start(List.of(u), group, probe, random, journal));
     }
 
     /**
@@ -356,13 +379,14 @@ public final class CandorServer implements AutoCloseable {
     /** The pipeline builder of one listener: with its TLS termination (watched for new certificates) or redirect. */
     private static DownstreamChannelInitializer initializer(ListenerConfig listener, Supplier<ProxyContext> contexts,
                                                             ConnectionTracker tracker, FileWatcher watcher,
-                                                            List<TlsTermination> terminations) {
+                                                            List<TlsTermination> terminations, EventSink events) {
         if (listener.tls() == null) {
             terminations.add(null);
             return new DownstreamChannelInitializer(contexts, tracker, null, null, listener.redirectToHttps(),
                     listener.proxyProtocol());
         }
-        TlsTermination tls = TlsTermination.start(listener.name(), listener.tls(), TlsSupport.provider(), Clock.systemUTC());
+        TlsTermination tls = TlsTermination.start(listener.name(), listener.tls(), TlsSupport.provider(), Clock.systemUTC(),
+                events);
         tls.watch(watcher, CERTIFICATE_CHECK_INTERVAL);
         terminations.add(tls);
         String hsts = listener.tls().hsts() == null ? null : listener.tls().hsts().headerValue();
@@ -409,6 +433,14 @@ public final class CandorServer implements AutoCloseable {
             if (e.label().equals(endpoint) || e.address().toString().equals(endpoint)) {
                 e.health().drain(draining);
                 log.info("upstream {} endpoint {}: {}", upstream, e.describe(), draining ? "draining" : "back in rotation");
+                Map<String, String> facts = new LinkedHashMap<>();
+                facts.put("upstream", upstream);
+                facts.put("endpoint", e.label());
+                facts.put("draining", Boolean.toString(draining));
+                facts.put("in_flight", Integer.toString(e.health().inFlight()));
+                journal.record(new Event(Instant.now(), Event.DRAIN, upstream + "/" + e.label(), "endpoint "
+                        + e.label() + " of upstream " + upstream + (draining ? " drained by an operator"
+                        : " put back in rotation by an operator"), facts));
                 found = true;
             }
         }
@@ -490,6 +522,7 @@ public final class CandorServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        drainedInTime = clean;
         close();
         return clean;
     }
@@ -518,5 +551,20 @@ public final class CandorServer implements AutoCloseable {
         resolver.loop().execute(resolver::close);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         accessLog.close();
+        Boolean drained = drainedInTime;
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("pid", Long.toString(ProcessHandle.current().pid()));
+        facts.put("graceful", Boolean.toString(drained != null));
+        facts.put("drained_in_time", drained == null ? null : drained.toString());
+        facts.put("uptime_s", Long.toString(java.time.Duration.between(startedAt, Instant.now()).toSeconds()));
+        journal.record(new Event(Instant.now(), Event.STOP, null, drained == null ? "Candor stopped at once"
+                : drained ? "Candor stopped after draining every in-flight request"
+                : "Candor stopped; the grace period elapsed with requests in flight", facts));
+        journal.close();
+    }
+
+    /** The journal (a no-op one when {@code journal: off}). */
+    public Journal journal() {
+        return journal;
     }
 }

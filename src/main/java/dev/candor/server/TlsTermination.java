@@ -1,6 +1,8 @@
 package dev.candor.server;
 
 import dev.candor.client.TlsSupport;
+import dev.candor.event.Event;
+import dev.candor.event.EventSink;
 import dev.candor.config.CertificateConfig;
 import dev.candor.config.CertifiedKey;
 import dev.candor.config.FileWatcher;
@@ -19,7 +21,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
@@ -38,8 +42,11 @@ final class TlsTermination {
     private final SslProvider provider;
     private final Clock clock;
     private volatile Mapping<String, SslContext> contexts;
+    private final EventSink events;
 
-    private TlsTermination(String listener, ListenerTlsConfig config, SslProvider provider, Clock clock) {
+    private TlsTermination(String listener, ListenerTlsConfig config, SslProvider provider, Clock clock,
+                           EventSink events) {
+        this.events = events;
         this.listener = listener;
         this.config = config;
         this.provider = provider;
@@ -47,9 +54,10 @@ final class TlsTermination {
     }
 
     /** Builds the contexts from the certificates validated with the config. */
-    static TlsTermination start(String listener, ListenerTlsConfig config, SslProvider provider, Clock clock) {
+    static TlsTermination start(String listener, ListenerTlsConfig config, SslProvider provider, Clock clock,
+                                EventSink events) {
         TlsTermination t = new TlsTermination(requireNonNull(listener, "listener"), requireNonNull(config, "config"),
-                provider, clock);
+                provider, clock, requireNonNull(events, "events"));
         List<CertifiedKey> loaded = config.certificates().stream().map(CertificateConfig::loaded).toList();
         t.contexts = t.build(loaded);
         for (CertifiedKey c : loaded) {
@@ -80,11 +88,14 @@ final class TlsTermination {
             } catch (IllegalArgumentException e) {
                 log.warn("listener {}: certificate files changed but cannot be used, keeping the running ones: {}",
                         listener, e.getMessage());
+                event(null, "refused", e.getMessage());
                 return;
             }
             if (now.isAfter(k.notAfter()) || now.isBefore(k.notBefore())) {
                 log.warn("listener {}: the new certificate in {} is not valid now (valid {} to {}), keeping the running ones",
                         listener, c.cert(), k.notBefore(), k.notAfter());
+                event(null, "refused", "the new certificate in " + c.cert() + " is not valid now (valid "
+                        + k.notBefore() + " to " + k.notAfter() + ")");
                 return;
             }
             loaded.add(k);
@@ -94,12 +105,31 @@ final class TlsTermination {
         } catch (IllegalStateException e) {
             log.warn("listener {}: reloaded certificates rejected by the TLS library, keeping the running ones: {}",
                     listener, e.getMessage());
+            event(null, "refused", e.getMessage());
             return;
         }
         for (CertifiedKey c : loaded) {
             log.info("listener {}: TLS certificate reloaded for {} (valid until {})", listener,
                     String.join(", ", c.names()), c.notAfter());
         }
+        event(loaded, "reloaded", null);
+    }
+
+    /** Tells the journal how a certificate reload went (the running certificates stay when it was refused). */
+    private void event(List<CertifiedKey> loaded, String outcome, String problem) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("listener", listener);
+        facts.put("outcome", outcome);
+        if (loaded != null) {
+            for (CertifiedKey c : loaded) {
+                facts.put("certificate " + String.join(", ", c.names()), "valid until " + c.notAfter());
+            }
+        }
+        facts.put("problem", problem);
+        events.record(new Event(clock.instant(), Event.CERTIFICATE, listener, loaded != null
+                ? "listener " + listener + ": certificate files changed, new certificates in use"
+                : "listener " + listener + ": certificate files changed but were refused (" + problem
+                + "); the running certificates stay", facts));
     }
 
     /**

@@ -50,20 +50,20 @@ public final class OutlierDetector {
      * (then {@code type} may be null); it counts only with {@code count_5xx}. Other failures count when
      * {@link #counts(ErrorType)} says they are the endpoint's fault. Failures that finish while the
      * endpoint is already ejected are stragglers and are ignored.
+     *
+     * @return whether this failure ejected the endpoint
      */
-    public void failure(EndpointHealth endpoint, ErrorType type, boolean upstream5xx) {
+    public boolean failure(EndpointHealth endpoint, ErrorType type, boolean upstream5xx) {
         requireNonNull(endpoint, "endpoint");
         if (!config.enabled()) {
-            return;
+            return false;
         }
         boolean counted = upstream5xx ? config.count5xx() : counts(requireNonNull(type, "type"));
         long now = nanoClock.getAsLong();
         if (!counted || endpoint.isEjected(now)) {
-            return;
+            return false;
         }
-        if (endpoint.countFailure() >= config.consecutiveFailures()) {
-            tryEject(endpoint, now);
-        }
+        return endpoint.countFailure() >= config.consecutiveFailures() && tryEject(endpoint, now);
     }
 
     /**
@@ -84,18 +84,19 @@ public final class OutlierDetector {
         };
     }
 
-    private void tryEject(EndpointHealth endpoint, long now) {
+    private boolean tryEject(EndpointHealth endpoint, long now) {
         synchronized (ejectLock) {
             // Another loop may have ejected it, or a success reset the run, while we waited for the lock.
             if (endpoint.isEjected(now) || endpoint.consecutiveFailures() < config.consecutiveFailures()) {
-                return;
+                return false;
             }
             if (!roomForOneMore(now)) {
                 // The count keeps growing, so the next failure ejects it as soon as another ejection ends.
-                return;
+                return false;
             }
             int previous = endpoint.ejectionCount(now);
             endpoint.eject(now, ejectionLength(previous), previous + 1, decayNanos);
+            return true;
         }
     }
 

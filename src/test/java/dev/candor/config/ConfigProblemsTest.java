@@ -34,7 +34,7 @@ class ConfigProblemsTest {
     void unknownTopLevelKeyFromTheSpecIsMarkedAsNotSupportedYet() {
         assertThat(problems("cache:\n  max_size: 1MiB\n" + VALID_TAIL)).containsExactly(
                 "1:1: unknown key 'cache' at the top level (expected one of: listeners, admin, workers, access_log, errors,"
-                        + " limits, shutdown_grace, dns, trusted_proxies, rate_limit_store, routes, upstreams; 'cache' is not supported yet)");
+                        + " limits, shutdown_grace, dns, trusted_proxies, rate_limit_store, journal, routes, upstreams; 'cache' is not supported yet)");
     }
 
     @Test

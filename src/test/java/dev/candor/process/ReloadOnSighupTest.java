@@ -61,9 +61,12 @@ class ReloadOnSighupTest {
 
         candor.until("requests go to the second backend", Duration.ofSeconds(10),
                 () -> get(http, port).body().equals("second"));
-        HttpResponse<String> status = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + adminPort + "/api/status"))
-                .header("Authorization", "Bearer t0ken").build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest statusRequest = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api/status"))
+                .header("Authorization", "Bearer t0ken").build();
+        // The reload's result is kept a moment after the new routes serve.
+        candor.until("the reload in /api/status", Duration.ofSeconds(10), () -> http.send(statusRequest,
+                HttpResponse.BodyHandlers.ofString()).body().contains("\"trigger\" : \"SIGHUP\""));
+        HttpResponse<String> status = http.send(statusRequest, HttpResponse.BodyHandlers.ofString());
         assertThat(status.body()).contains("\"trigger\" : \"SIGHUP\"").contains("\"ok\" : true");
 
         Files.writeString(config, "routes: [\n");
