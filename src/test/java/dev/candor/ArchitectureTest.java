@@ -27,6 +27,7 @@ class ArchitectureTest {
                 .layer("admin").definedBy("dev.candor.admin..")
                 .layer("demo").definedBy("dev.candor.demo..")
                 .layer("doctor").definedBy("dev.candor.doctor..")
+                .layer("explain").definedBy("dev.candor.explain..")
                 .layer("server").definedBy("dev.candor.server..")
                 .layer("health").definedBy("dev.candor.health..")
                 .layer("proxy").definedBy("dev.candor.proxy..")
@@ -40,14 +41,15 @@ class ArchitectureTest {
                 .whereLayer("admin").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("demo").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("doctor").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("explain").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli", "admin")
                 .whereLayer("proxy").mayOnlyBeAccessedByLayers("server", "doctor")
                 .whereLayer("health").mayOnlyBeAccessedByLayers("server")
                 .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "health", "server", "admin", "doctor")
                 .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "health", "server", "admin", "doctor")
-                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "admin", "cli", "doctor")
+                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "admin", "cli", "doctor", "explain")
                 .whereLayer("balance").mayOnlyBeAccessedByLayers("upstream")
-                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "admin", "cli", "doctor")
+                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "admin", "cli", "doctor", "explain")
                 .check(classes);
     }
 
@@ -55,7 +57,7 @@ class ArchitectureTest {
     void pureLayersDoNotUseNetty() {
         noClasses().that().resideInAnyPackage(
                         "dev.candor.config..", "dev.candor.failure..", "dev.candor.balance..",
-                        "dev.candor.observe..", "dev.candor.upstream..", "dev.candor.cli..")
+                        "dev.candor.observe..", "dev.candor.upstream..", "dev.candor.cli..", "dev.candor.explain..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty..")
                 .because("Netty belongs at the edges (client, proxy, server, demo); the rest is testable without it")
                 .check(classes);
