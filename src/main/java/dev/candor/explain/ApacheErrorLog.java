@@ -22,11 +22,11 @@ final class ApacheErrorLog {
     }
 
     /** A parsed line, before lines of one thread are joined. */
-    record Parsed(ErrorLine line, String thread, String os) {
+    record Parsed(ErrorLine line, String thread, String clientPort) {
     }
 
     /** The line, classified or not (an unclassified proxy line may still be joined to a classified one); null if not mod_proxy's. */
-    static Parsed parse(String text, String source) {
+    static Parsed parse(String text, String source, long sequence) {
         Matcher m = LINE.matcher(text);
         if (!m.matches()) {
             return null;
@@ -35,15 +35,17 @@ final class ApacheErrorLog {
         if (!module.startsWith("proxy")) {
             return null;
         }
-        String errno = m.group(12);
-        String os = errno == null ? null : "(" + errno + ")" + m.group(13);
-        String message = m.group(15);
+        String errno = m.group(11);
+        String os = errno == null ? null : "(" + errno + ")" + m.group(12);
+        String message = m.group(14);
         int comma = message.indexOf(", referer: ");
         if (comma >= 0) {
             message = message.substring(0, comma);
         }
-        String client = m.group(14);
+        String client = m.group(13);
+        String port = null;
         if (client != null) {
+            port = client.substring(client.lastIndexOf(':') + 1);
             int colon = client.lastIndexOf(':');
             client = colon > 0 && client.indexOf(':') == colon ? client.substring(0, colon) : client;
             if (client.startsWith("[")) {
@@ -60,8 +62,8 @@ final class ApacheErrorLog {
         String upstream = a.find() ? a.group(1) : null;
         ErrorType type = classify(errno == null ? 0 : Integer.parseInt(errno), message);
         String said = os == null ? message : os + ": " + message;
-        return new Parsed(new ErrorLine(second, time, client, null, upstream, false, null, type, false, said, source),
-                m.group(10) + ":" + m.group(11), os);
+        return new Parsed(new ErrorLine(sequence, second, time, client, null, upstream, false, null, type, false, said, source),
+                m.group(9) + ":" + m.group(10), port);
     }
 
     /** The type of one mod_proxy message with the OS error before it (0 when none); null when not a failure. */

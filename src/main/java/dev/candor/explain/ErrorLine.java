@@ -12,8 +12,9 @@ import dev.candor.failure.ErrorType;
  * @param upstream the upstream address ({@code host:port}), or null
  * @param tls whether the upstream was reached over TLS ({@code https://} in nginx's upstream)
  * @param error the type, or null for a client abort
+ * @param sequence the line's number in its file: the order the proxy wrote them in
  */
-record ErrorLine(long localSecond, String time, String client, String request, String upstream, boolean tls,
+record ErrorLine(long sequence, long localSecond, String time, String client, String request, String upstream, boolean tls,
                  String host, ErrorType error, boolean clientAbort, String message, String source) {
 
     /** The join key against an access-log line: client and request line, or the client alone. */

@@ -2,7 +2,8 @@ package dev.candor.explain;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ final class ErrorSource implements AutoCloseable {
     private final boolean hasFiles;
     private final Iterator<Path> files;
     private final Counts counts;
-    private final Map<String, ApacheErrorLog.Parsed> unfinished = new HashMap<>();
+    /** Apache httpd: the failure each thread is writing about, until its lines stop. */
+    private final Map<String, ApacheErrorLog.Parsed> open = new LinkedHashMap<>();
+    private final ArrayDeque<ErrorLine> ready = new ArrayDeque<>();
     private LogLines current;
     private ErrorLine peeked;
 
@@ -52,6 +55,9 @@ final class ErrorSource implements AutoCloseable {
     }
 
     private ErrorLine read() throws IOException {
+        if (!ready.isEmpty()) {
+            return ready.poll();
+        }
         while (true) {
             if (current == null) {
                 if (!files.hasNext()) {
@@ -85,49 +91,67 @@ final class ErrorSource implements AutoCloseable {
             counts.unrecognized++;
             return null;
         }
-        return NginxErrorLog.parse(text, current.source());
+        return NginxErrorLog.parse(text, current.source(), current.number());
     }
 
     private ErrorLine apache(String text) {
         if (!Shape.APACHE_ERROR.matches(text)) {
             counts.unrecognized++;
-            return null;
+            return ready.poll();
         }
-        ApacheErrorLog.Parsed p = ApacheErrorLog.parse(text, current.source());
-        if (p == null) {
-            return null;
-        }
-        ErrorLine line = p.line();
-        ApacheErrorLog.Parsed before = unfinished.remove(p.thread());
-        if (before != null && line.localSecond() - before.line().localSecond() > SAME_FAILURE_SECONDS) {
-            before = null;
-        }
-        if (before != null) {
-            ErrorLine b = before.line();
-            line = new ErrorLine(line.localSecond(), line.time(), line.client() != null ? line.client() : b.client(),
-                    null, b.upstream() != null ? b.upstream() : line.upstream(), false, null,
-                    b.error() != null ? b.error() : line.error(), false, b.message() + "; " + line.message(), b.source());
-        }
-        if (line.client() == null) {
-            if (unfinished.size() >= MAX_THREADS) {
-                unfinished.clear();
+        ApacheErrorLog.Parsed p = ApacheErrorLog.parse(text, current.source(), current.number());
+        if (p != null) {
+            long now = p.line().localSecond();
+            for (Iterator<ApacheErrorLog.Parsed> it = open.values().iterator(); it.hasNext(); ) {
+                ApacheErrorLog.Parsed o = it.next();
+                if (o.line().localSecond() < now - SAME_FAILURE_SECONDS) {
+                    it.remove();
+                    finish(o);
+                }
             }
-            unfinished.put(p.thread(), new ApacheErrorLog.Parsed(line, p.thread(), p.os()));
-            return null;
+            ApacheErrorLog.Parsed before = open.get(p.thread());
+            // a request's lines: those without the client first (connect), then those naming it
+            if (before != null && (before.clientPort() == null
+                    || p.clientPort() != null && p.clientPort().equals(before.clientPort()))) {
+                open.put(p.thread(), merge(before, p));
+            } else {
+                if (before != null) {
+                    finish(before);
+                }
+                if (open.size() >= MAX_THREADS) {
+                    Iterator<ApacheErrorLog.Parsed> oldest = open.values().iterator();
+                    finish(oldest.next());
+                    oldest.remove();
+                }
+                open.put(p.thread(), p);
+            }
         }
-        return line.error() == null ? null : line;
+        return ready.poll();
     }
 
-    /** At the end, an Apache failure no line with a client followed: on its own, without a client. */
-    private ErrorLine leftOver() {
-        for (Iterator<ApacheErrorLog.Parsed> it = unfinished.values().iterator(); it.hasNext(); ) {
-            ErrorLine l = it.next().line();
-            it.remove();
-            if (l.error() != null) {
-                return l;
-            }
+    /** Lines of one thread about one request: the first line's cause, every line's words. */
+    private static ApacheErrorLog.Parsed merge(ApacheErrorLog.Parsed a, ApacheErrorLog.Parsed b) {
+        ErrorLine x = a.line();
+        ErrorLine y = b.line();
+        ErrorLine merged = new ErrorLine(x.sequence(), x.localSecond(), x.time(), x.client() != null ? x.client() : y.client(), null,
+                x.upstream() != null ? x.upstream() : y.upstream(), false, null, x.error() != null ? x.error() : y.error(),
+                false, x.message() + "; " + y.message(), x.source());
+        return new ApacheErrorLog.Parsed(merged, a.thread(), a.clientPort() != null ? a.clientPort() : b.clientPort());
+    }
+
+    private void finish(ApacheErrorLog.Parsed event) {
+        if (event.line().error() != null) {
+            ready.add(event.line());
         }
-        return null;
+    }
+
+    /** At the end: the Apache failures still open, then nothing. */
+    private ErrorLine leftOver() {
+        for (ApacheErrorLog.Parsed o : open.values()) {
+            finish(o);
+        }
+        open.clear();
+        return ready.poll();
     }
 
     @Override

@@ -86,12 +86,15 @@ final class Join {
     private void line(LogLines in, CombinedLog.Scan scan) throws IOException, Unreadable {
         long t = scan.localSecond();
         ErrorLine next;
-        while ((next = errors.peek()) != null && next.localSecond() <= t + SLACK_SECONDS) {
+        // nginx stamps the access line when the request ends, Apache httpd when it begins
+        long ahead = proxy == Proxy.NGINX ? SLACK_SECONDS : WINDOW_SECONDS;
+        while ((next = errors.peek()) != null && next.localSecond() <= t + ahead) {
             wait(errors.take());
         }
         evict(t - WINDOW_SECONDS);
-        List<ErrorLine> claimed = byKey.isEmpty() ? List.of() : claim(key(scan), t);
-        if (scan.failed() || !claimed.isEmpty() && !recovered(scan.status, claimed.get(claimed.size() - 1))) {
+        List<ErrorLine> claimed = byKey.isEmpty() ? List.of()
+                : proxy == Proxy.NGINX ? claim(key(scan), t) : claimFirst(key(scan), t, scan.status);
+        if (scan.failed() || !claimed.isEmpty() && !recovered(scan.status, claimed.get(proxy == Proxy.NGINX ? claimed.size() - 1 : 0))) {
             sink.accept(joined(in, scan, claimed));
         } else if (!claimed.isEmpty()) {
             recovered += claimed.size();
@@ -103,7 +106,8 @@ final class Join {
      * mid-body (the status logged is the one already sent: 200 with a cut body), nor when the status is not an
      * HTTP status at all (nginx logs 009 when it relays an answer that is not HTTP/1.x).
      */
-    private static boolean recovered(int status, ErrorLine last) {
+    private static boolean recovered(int status, ErrorLine cause) {
+        ErrorLine last = cause;
         return status >= 100 && last.error() != ErrorType.HTTP_RESPONSE_INCOMPLETE
                 && last.error() != ErrorType.CONNECTION_READ_TIMEOUT && last.error() != ErrorType.HTTP_PROTOCOL_ERROR;
     }
@@ -139,6 +143,50 @@ final class Join {
         }
     }
 
+    /**
+     * Apache httpd: the earliest failure of this client at or after the second the request began, one per
+     * request, and one that fits the status (see {@link #fits}). Its access log stamps the start and names no
+     * upstream, so two failing requests of one client in the same second can swap their causes.
+     */
+    private List<ErrorLine> claimFirst(String key, long start, int status) {
+        ArrayDeque<Waiting> same = byKey.get(key);
+        if (same == null) {
+            return List.of();
+        }
+        Waiting best = null;
+        for (Waiting w : same) {
+            if (w.line.localSecond() >= start && fits(status, w.line.error())
+                    && (best == null || w.line.sequence() < best.line.sequence())) {
+                best = w;
+            }
+        }
+        if (best == null) {
+            return List.of();
+        }
+        same.remove(best);
+        best.claimed = true;
+        if (same.isEmpty()) {
+            byKey.remove(key);
+        }
+        return List.of(best.line);
+    }
+
+    /**
+     * Whether Apache httpd answers {@code status} after this failure: 503 when no connection was made, 502 or
+     * 504 when the answer's head failed, the status already sent (below 500) when the body was cut.
+     */
+    static boolean fits(int status, ErrorType type) {
+        return switch (type) {
+            case HTTP_RESPONSE_INCOMPLETE, CONNECTION_READ_TIMEOUT -> status < 500;
+            case CONNECTION_REFUSED, CONNECTION_TIMEOUT, DESTINATION_IP_UNROUTABLE, DESTINATION_UNAVAILABLE,
+                 CONNECTION_LIMIT_REACHED -> status == 503;
+            case CONNECTION_TERMINATED, HTTP_RESPONSE_TIMEOUT, HTTP_RESPONSE_HEADER_SECTION_SIZE, HTTP_PROTOCOL_ERROR ->
+                    status >= 500 && status != 503;
+            case DNS_ERROR, DNS_TIMEOUT, TLS_PROTOCOL_ERROR, TLS_CERTIFICATE_ERROR, HTTP_UPGRADE_FAILED,
+                 DESTINATION_NOT_FOUND, HTTP_REQUEST_ERROR, HTTP_REQUEST_DENIED, PROXY_INTERNAL_ERROR -> status >= 500;
+        };
+    }
+
     private List<ErrorLine> claim(String key, long t) {
         ArrayDeque<Waiting> same = byKey.get(key);
         if (same == null) {
@@ -167,9 +215,15 @@ final class Join {
                     : "the upstream answered " + scan.status + " itself, or the proxy did: pass the error log too to tell";
             return new Failure(in.source(), time, mu[0], mu[1], scan.status, null, null, null, null, detail, proxy, abort);
         }
-        ErrorLine last = claimed.get(claimed.size() - 1);
+        // nginx writes one line per attempt: the last one ended the request. Apache httpd writes the cause first,
+        // then lines that restate it in general terms (AH00898, AH01106)
+        ErrorLine last = proxy == Proxy.NGINX ? claimed.get(claimed.size() - 1) : claimed.get(0);
         StringBuilder detail = new StringBuilder(last.message());
-        if (claimed.size() > 1) {
+        if (proxy == Proxy.APACHE) {
+            for (int i = 1; i < claimed.size(); i++) {
+                detail.append("; ").append(claimed.get(i).message());
+            }
+        } else if (claimed.size() > 1) {
             detail.append(" (after ").append(claimed.size() - 1).append(" earlier failed attempt(s): ");
             for (int i = 0; i < claimed.size() - 1; i++) {
                 ErrorLine e = claimed.get(i);

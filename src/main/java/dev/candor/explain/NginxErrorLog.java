@@ -24,7 +24,7 @@ final class NginxErrorLog {
     }
 
     /** The line as an upstream failure or client abort; null for any other error-log line (not counted). */
-    static ErrorLine parse(String line, String source) {
+    static ErrorLine parse(String line, String source, long sequence) {
         if (line.indexOf("upstream") < 0 && line.indexOf("client ") < 0 && line.indexOf("resolve") < 0) {
             return null;
         }
@@ -57,7 +57,7 @@ final class NginxErrorLog {
                 Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
                 Integer.parseInt(m.group(6)));
         String time = m.group(1) + "-" + m.group(2) + "-" + m.group(3) + "T" + m.group(4) + ":" + m.group(5) + ":" + m.group(6);
-        return new ErrorLine(second, time, client, request, upstream, tls, group(HOST, rest), type, abort,
+        return new ErrorLine(sequence, second, time, client, request, upstream, tls, group(HOST, rest), type, abort,
                 message, source);
     }
 
