@@ -31,6 +31,8 @@ final class Join {
     private final Counts counts;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private final Map<String, ArrayDeque<Waiting>> byKey = new HashMap<>();
+    /** How many keys in {@link #byKey} have each hash: a line whose hash is absent has nothing waiting for it. */
+    private final Map<Integer, Integer> keyHashes = new HashMap<>();
     private long recovered;
 
     private static final class Waiting {
@@ -92,7 +94,7 @@ final class Join {
             wait(errors.take());
         }
         evict(t - WINDOW_SECONDS);
-        List<ErrorLine> claimed = byKey.isEmpty() ? List.of()
+        List<ErrorLine> claimed = byKey.isEmpty() || !maybeWaiting(scan) ? List.of()
                 : proxy == Proxy.NGINX ? claim(key(scan), t) : claimFirst(key(scan), t, scan.status);
         if (scan.failed() || !claimed.isEmpty() && !recovered(scan.status, claimed.get(proxy == Proxy.NGINX ? claimed.size() - 1 : 0))) {
             sink.accept(joined(in, scan, claimed));
@@ -112,6 +114,34 @@ final class Join {
                 && last.error() != ErrorType.CONNECTION_READ_TIMEOUT && last.error() != ErrorType.HTTP_PROTOCOL_ERROR;
     }
 
+    /**
+     * Whether an error line may wait for this access line, without building its key: most lines went well and
+     * no error line names their client and request, and this check costs no allocation.
+     */
+    private boolean maybeWaiting(CombinedLog.Scan scan) {
+        return keyHashes.containsKey(keyHash(scan.line, 0, scan.line.indexOf(' '),
+                proxy == Proxy.NGINX ? scan.requestStart : 0, proxy == Proxy.NGINX ? scan.requestEnd : 0));
+    }
+
+    /** The hash of the key of an access line (client, then request line) or of an error line, computed alike. */
+    private static int keyHash(String text, int clientStart, int clientEnd, int requestStart, int requestEnd) {
+        int h = 1;
+        for (int i = clientStart; i < clientEnd; i++) {
+            h = 31 * h + text.charAt(i);
+        }
+        h = 31 * h + ' ';
+        for (int i = requestStart; i < requestEnd; i++) {
+            h = 31 * h + text.charAt(i);
+        }
+        return h;
+    }
+
+    private static int keyHash(ErrorLine line) {
+        String client = String.valueOf(line.client());
+        String request = line.request() == null ? "" : line.request();
+        return keyHash(client + request, 0, client.length(), client.length(), client.length() + request.length());
+    }
+
     private String key(CombinedLog.Scan scan) {
         return proxy == Proxy.NGINX ? scan.client() + ' ' + scan.request() : scan.client();
     }
@@ -119,7 +149,15 @@ final class Join {
     private void wait(ErrorLine line) {
         Waiting w = new Waiting(line);
         waiting.addLast(w);
-        byKey.computeIfAbsent(line.key(), k -> new ArrayDeque<>()).addLast(w);
+        byKey.computeIfAbsent(line.key(), k -> {
+            keyHashes.merge(keyHash(line), 1, Integer::sum);
+            return new ArrayDeque<>();
+        }).addLast(w);
+    }
+
+    private void forget(String key, ErrorLine line) {
+        byKey.remove(key);
+        keyHashes.computeIfPresent(keyHash(line), (h, n) -> n == 1 ? null : n - 1);
     }
 
     /** Error lines stamped before {@code before}, and the oldest beyond the cap, stop waiting. */
@@ -135,7 +173,7 @@ final class Join {
                 if (same != null) {
                     same.remove(w);
                     if (same.isEmpty()) {
-                        byKey.remove(w.line.key());
+                        forget(w.line.key(), w.line);
                     }
                 }
                 sink.accept(alone(w.line));
@@ -166,7 +204,7 @@ final class Join {
         same.remove(best);
         best.claimed = true;
         if (same.isEmpty()) {
-            byKey.remove(key);
+            forget(key, best.line);
         }
         return List.of(best.line);
     }
@@ -199,7 +237,7 @@ final class Join {
             out.add(w.line);
         }
         if (same.isEmpty()) {
-            byKey.remove(key);
+            forget(key, out.get(0));
         }
         return out;
     }
