@@ -41,6 +41,10 @@ public final class Groups implements Sink {
         public List<Failure> examples() {
             return examples;
         }
+
+        private int rank() {
+            return first.clientAbort() ? 2 : first.error() == null ? 1 : 0;
+        }
     }
 
     private record Key(String kind, String upstream) {
@@ -86,15 +90,10 @@ public final class Groups implements Sink {
         return clientAborts;
     }
 
-    /** The groups, largest first; client aborts last. */
+    /** The groups: the proxy's failures, then the upstream's own 5xx, then client aborts; the largest first in each. */
     public List<Group> largestFirst() {
         List<Group> out = new ArrayList<>(groups.values());
-        out.sort((a, b) -> {
-            if (a.first.clientAbort() != b.first.clientAbort()) {
-                return a.first.clientAbort() ? 1 : -1;
-            }
-            return Long.compare(b.count, a.count);
-        });
+        out.sort((a, b) -> a.rank() != b.rank() ? Integer.compare(a.rank(), b.rank()) : Long.compare(b.count, a.count));
         return out;
     }
 }
