@@ -60,16 +60,16 @@ final class ExplainCommand implements Callable<Integer> {
         if (!"auto".equals(format)) {
             only = Proxy.fromToken(format);
             if (only == null) {
-                return couldNotRun(err, "--format " + format + ": expected auto, nginx, apache, haproxy, envoy or candor");
+                return couldNotRun(out, err, json, "--format " + format + ": expected auto, nginx, apache, haproxy, envoy or candor");
             }
         }
         for (Path f : files) {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
-                return couldNotRun(err, f + " is not a readable file");
+                return couldNotRun(out, err, json, f + " is not a readable file");
             }
         }
         if (backendLog != null && !Files.isReadable(backendLog)) {
-            return couldNotRun(err, backendLog + " is not a readable file");
+            return couldNotRun(out, err, json, backendLog + " is not a readable file");
         }
         Groups groups = new Groups();
         JsonReport report = json ? new JsonReport(out, groups, backendLog != null) : null;
@@ -77,7 +77,12 @@ final class ExplainCommand implements Callable<Integer> {
         try {
             totals = Explainer.run(files, only, report != null ? report : groups);
         } catch (IOException | RuntimeException e) {
-            return couldNotRun(err, "reading stopped: " + e);
+            if (report != null && report.started()) {
+                out.println(); // the JSON written so far stays incomplete: the exit status says so
+                out.flush();
+                report = null;
+            }
+            return couldNotRun(out, err, report, "reading stopped: " + e);
         }
         for (Explainer.FileFormat f : totals.files()) {
             if (f.format() == null) {
@@ -86,13 +91,13 @@ final class ExplainCommand implements Callable<Integer> {
             }
         }
         if (totals.nothingRead()) {
-            return couldNotRun(err, "no file is in a format candor explain reads (nginx, apache, haproxy, envoy, candor)");
+            return couldNotRun(out, err, report, "no file is in a format candor explain reads (nginx, apache, haproxy, envoy, candor)");
         }
         Map<String, BackendLog.Line> backend;
         try {
             backend = backendLog == null ? Map.of() : BackendLog.linesFor(backendLog, ids(groups, report));
         } catch (IOException e) {
-            return couldNotRun(err, "could not read " + backendLog + ": " + e.getMessage());
+            return couldNotRun(out, err, report, "could not read " + backendLog + ": " + e.getMessage());
         }
         if (report != null) {
             report.finish(totals, backend::get);
@@ -121,8 +126,17 @@ final class ExplainCommand implements Callable<Integer> {
         return ids;
     }
 
-    private int couldNotRun(PrintWriter err, String why) {
+    private static int couldNotRun(PrintWriter out, PrintWriter err, JsonReport report, String why) {
+        return couldNotRun(out, err, report != null && !report.started(), why);
+    }
+
+    /** Says why on stderr, and with --json prints JSON that says it too. */
+    private static int couldNotRun(PrintWriter out, PrintWriter err, boolean json, String why) {
         err.println("candor explain: could not run: " + why);
+        if (json) {
+            JsonReport.couldNotRun(out, why);
+        }
+        out.flush();
         err.flush();
         return COULD_NOT_RUN;
     }

@@ -24,13 +24,36 @@ public final class JsonReport implements Sink {
     private final Groups groups;
     private final List<Failure> held;
     private boolean any;
+    private boolean opened;
 
     /** @param hold keep the failures until {@link #finish} (for a backend log) instead of writing them at once */
     public JsonReport(PrintWriter out, Groups groups, boolean hold) {
         this.out = out;
         this.groups = groups;
         this.held = hold ? new ArrayList<>() : null;
-        out.print("{\"failures\":[");
+    }
+
+    /** The opening, written with the first failure (or at the end), so a run that cannot start prints its own JSON. */
+    private void open() {
+        if (!opened) {
+            out.print("{\"failures\":[");
+            opened = true;
+        }
+    }
+
+    /** Whether some of the JSON was written already. */
+    public boolean started() {
+        return opened;
+    }
+
+    /** The JSON of a run that could not run: no failures, and why. */
+    public static void couldNotRun(PrintWriter out, String why) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("failures", List.of());
+        m.put("summary", List.of());
+        m.put("unrecognized_lines", 0);
+        m.put("could_not_run", why);
+        out.println(MAPPER.writeValueAsString(m));
     }
 
     @Override
@@ -63,6 +86,7 @@ public final class JsonReport implements Sink {
 
     /** The failures held back, with their backend lines, then the summary. */
     public void finish(Explainer.Totals totals, Function<String, BackendLog.Line> backend) {
+        open();
         if (held != null) {
             for (Failure f : held) {
                 write(f, f.requestId() == null ? null : backend.apply(f.requestId()));
@@ -100,6 +124,7 @@ public final class JsonReport implements Sink {
         if (held != null) {
             m.put("backend", backend == null ? null : backend.text() + " (line " + backend.number() + ")");
         }
+        open();
         out.print(any ? "," : "");
         out.print(MAPPER.writeValueAsString(m));
         any = true;

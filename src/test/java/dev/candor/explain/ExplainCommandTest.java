@@ -64,6 +64,10 @@ class ExplainCommandTest {
     @Test
     void aMissingFileOrAnUnknownFormatCannotRun() throws Exception {
         assertThat(ExplainRun.of(dir.resolve("absent.log").toString()).exitCode()).isEqualTo(3);
+        ExplainRun json = ExplainRun.of("--json", dir.resolve("absent.log").toString());
+        assertThat(json.exitCode()).isEqualTo(3);
+        assertThat(json.json().get("could_not_run").asString()).contains("absent.log");
+        assertThat(json.json().get("failures")).isEmpty();
         Path prose = Files.writeString(dir.resolve("notes.txt"), "dear diary\nthe proxy failed again\n");
         ExplainRun run = ExplainRun.of(prose.toString());
         assertThat(run.exitCode()).isEqualTo(3);
