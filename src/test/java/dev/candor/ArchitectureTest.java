@@ -28,6 +28,7 @@ class ArchitectureTest {
                 .layer("demo").definedBy("dev.candor.demo..")
                 .layer("doctor").definedBy("dev.candor.doctor..")
                 .layer("explain").definedBy("dev.candor.explain..")
+                .layer("foreign").definedBy("dev.candor.foreign..")
                 .layer("server").definedBy("dev.candor.server..")
                 .layer("health").definedBy("dev.candor.health..")
                 .layer("proxy").definedBy("dev.candor.proxy..")
@@ -42,6 +43,7 @@ class ArchitectureTest {
                 .whereLayer("demo").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("doctor").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("explain").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("foreign").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli", "admin")
                 .whereLayer("proxy").mayOnlyBeAccessedByLayers("server", "doctor")
                 .whereLayer("health").mayOnlyBeAccessedByLayers("server")
@@ -57,7 +59,7 @@ class ArchitectureTest {
     void pureLayersDoNotUseNetty() {
         noClasses().that().resideInAnyPackage(
                         "dev.candor.config..", "dev.candor.failure..", "dev.candor.balance..",
-                        "dev.candor.observe..", "dev.candor.upstream..", "dev.candor.cli..", "dev.candor.explain..")
+                        "dev.candor.observe..", "dev.candor.upstream..", "dev.candor.cli..", "dev.candor.explain..", "dev.candor.foreign..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty..")
                 .because("Netty belongs at the edges (client, proxy, server, demo); the rest is testable without it")
                 .check(classes);
