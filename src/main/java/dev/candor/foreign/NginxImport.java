@@ -282,8 +282,10 @@ public final class NginxImport {
         }
         boolean https = m.group(1).equals("https");
         String target = m.group(2);
-        if (m.group(3) != null && !m.group(3).equals("/")) {
-            skip(d, "the URI part " + m.group(3) + " is not carried: Candor forwards the request's path unchanged");
+        if (m.group(3) != null) {
+            // with a URI part, nginx replaces the location's prefix with it (proxy_pass http://b/ strips /admin/)
+            skip(d, "the URI part " + m.group(3) + " replaces the location's prefix in nginx; Candor forwards the"
+                    + " request's path unchanged on this version");
         }
         Upstream u = upstreams.get(target);
         if (u == null) {
