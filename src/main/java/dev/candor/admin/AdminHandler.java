@@ -22,10 +22,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executor;
 
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
@@ -46,6 +50,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     private static final int DEFAULT_ERRORS = 50;
     private static final String BEARER = "Bearer ";
+    private static final long REOPEN_TIMEOUT_SECONDS = 10;
 
     private final CandorServer server;
     private final Reloader reloader;
@@ -145,6 +150,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             }
             case "upstreams" -> upstreams(ctx, keepAlive, get, post, p, uri);
+            case "logs" -> {
+                if (p.size() != 3 || !p.get(2).equals("reopen")) {
+                    notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+                } else if (!post) {
+                    notAllowed(ctx, keepAlive, "POST");
+                } else {
+                    reopenLogs(ctx, keepAlive);
+                }
+            }
             default -> notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
         }
     }
@@ -266,6 +280,35 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                                 "the config file is invalid; the running config is unchanged ("
                                         + result.problems().size() + " problem(s))", ext);
                     }
+                }));
+    }
+
+    private void reopenLogs(ChannelHandlerContext ctx, boolean keepAlive) {
+        // Queued on the worker thread (the request may wait for room in the access log's queue); answered
+        // once the writer has switched files, so a logrotate script that waits for it can compress the old one.
+        CompletableFuture.supplyAsync(() -> server.reopenLogs("admin api"), work)
+                .thenCompose(f -> f)
+                .orTimeout(REOPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .whenComplete((file, failure) -> ctx.executor().execute(() -> {
+                    if (failure != null) {
+                        Throwable why = failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure;
+                        String detail = why instanceof TimeoutException
+                                ? "the access-log writer did not switch files within " + REOPEN_TIMEOUT_SECONDS + " s"
+                                : String.valueOf(why.getMessage());
+                        Replies.problem(ctx, keepAlive, INTERNAL_SERVER_ERROR, "reopen-failed", detail, Map.of());
+                        return;
+                    }
+                    List<Object> reopened = new ArrayList<>();
+                    file.ifPresent(f -> {
+                        Map<String, Object> log = new LinkedHashMap<>();
+                        log.put("log", "access_log");
+                        log.put("path", f.toAbsolutePath().toString());
+                        reopened.add(log);
+                    });
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("reopened", reopened);
+                    Replies.json(ctx, keepAlive, OK, body);
                 }));
     }
 

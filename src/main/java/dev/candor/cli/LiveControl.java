@@ -13,14 +13,18 @@ import sun.misc.SignalHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * How a running server is operated live: reload on SIGHUP (and, opted in, on file change), and the
- * admin listener (API, metrics, dashboard) when the config enables it.
+ * How a running server is operated live: reload on SIGHUP (and, opted in, on file change), reopen the
+ * file logs on SIGUSR1, and the admin listener (API, metrics, dashboard) when the config enables it.
  */
 final class LiveControl implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveControl.class);
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration REOPEN_TIMEOUT = Duration.ofSeconds(10);
 
     private final Reloader reloader;
     private final AdminServer admin;
@@ -54,7 +58,22 @@ final class LiveControl implements AutoCloseable {
                         + " (a service manager, or setsid)", file, watch ? "" : " or candor run --watch");
             }
         }
+        // Without a handler SIGUSR1 would end the process (its default action), and it is what logrotate
+        // configurations written for nginx send. The handler's thread waits for the writer to switch files.
+        Signal.handle(new Signal("USR1"), s -> reopenLogs(server));
         return new LiveControl(reloader, admin, watcher);
+    }
+
+    private static void reopenLogs(CandorServer server) {
+        try {
+            server.reopenLogs("SIGUSR1").get(REOPEN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            // already logged by the server, with the reason
+        } catch (TimeoutException e) {
+            log.warn("logs reopen (SIGUSR1): the access-log writer did not switch files within {}", REOPEN_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     Reloader reloader() {

@@ -78,6 +78,46 @@ public final class ConfigLoader {
         return parse(yaml, sourceName, source, env, requireNonNull(running, "running"));
     }
 
+    /**
+     * Reads only the {@code admin} key of a file: where a running Candor started from it answers its admin
+     * API, and with which token. Lenient with the rest of the file, which may have been edited into an
+     * invalid state since (that is when {@code candor reload} must still reach the process to hear why).
+     *
+     * @throws ConfigException when the file cannot be read or parsed as YAML, or {@code admin} is invalid
+     */
+    public static AdminConfig loadAdmin(Path file, Function<String, String> env) throws ConfigException {
+        requireNonNull(file, "file");
+        requireNonNull(env, "env");
+        String yaml;
+        try {
+            yaml = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw unreadable(file, "not valid UTF-8 text");
+        } catch (IOException e) {
+            throw unreadable(file, describe(e));
+        }
+        YamlOutline outline = new YamlOutline();
+        // Problems elsewhere in the file are not this reader's business: they go here and are dropped.
+        Problems elsewhere = new Problems(file.toString(), outline);
+        Problems problems = new Problems(file.toString(), outline);
+        RawConfig raw;
+        try (JsonParser parser = MAPPER.createParser(yaml)) {
+            if (!outline.scan(parser, elsewhere)) {
+                throw elsewhere.failure();
+            }
+            raw = MAPPER.readerFor(RawConfig.class).withHandler(new BindingProblemHandler(elsewhere)).readValue(yaml);
+        } catch (JacksonException e) {
+            problems.add(markOf(e), YamlSyntaxError.describe(e));
+            throw problems.failure();
+        }
+        AdminConfig admin = new ConfigValidator(problems, new Values(problems, env), file)
+                .admin(raw == null ? null : raw.admin);
+        if (problems.any()) {
+            throw problems.failure();
+        }
+        return admin;
+    }
+
     private static CandorConfig parse(String yaml, String sourceName, Path source, Function<String, String> env,
                                       CandorConfig running) throws ConfigException {
         requireNonNull(yaml, "yaml");

@@ -56,7 +56,7 @@ final class ConfigValidator {
         return values.integer("workers", raw, 0, 1, Integer.MAX_VALUE);
     }
 
-    private AdminConfig admin(RawConfig.Admin raw) {
+    AdminConfig admin(RawConfig.Admin raw) {
         if (raw == null) {
             return AdminConfig.DEFAULTS;
         }

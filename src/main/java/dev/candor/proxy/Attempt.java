@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -139,6 +140,10 @@ final class Attempt implements UpstreamListener {
         bind(f.getNow());
         exchange.trace.add(reused ? TraceEvent.CONNECTION_REUSED : TraceEvent.CONNECTION_NEW, reused ? null : address);
         step = Step.SENDING;
+        if (exchange.log.host == null) {
+            // HTTP/1.0 without Host: what goes upstream is HTTP/1.1, which needs one (RFC 9112 §3.2)
+            exchange.request.headers().set(HttpHeaderNames.HOST, endpoint.address().toString());
+        }
         ChannelFuture head = stream.writeWithFuture(exchange.request);
         if (exchange.isRequestComplete()) {
             // A request without body (its end was already read), or a retry of one whose empty body end

@@ -9,7 +9,6 @@ import dev.candor.failure.Signal;
 import dev.candor.observe.Trace;
 import dev.candor.observe.TraceEvent;
 import dev.candor.upstream.Upstream;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -115,16 +114,18 @@ final class Exchange {
         log.host = target.hostHeader();
         requestHasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
 
-        String expect = headers.get(HttpHeaderNames.EXPECT);
-        if (expect != null && !http10) { // RFC 9110 §10.1.1: Expect is ignored in HTTP/1.0
-            if (!HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
-                mustClose = requestHasBody;
-                clientFault(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation '" + expect + "'");
-                return;
-            }
-            expectContinue = requestHasBody;
+        String expect = http10 ? null : headers.get(HttpHeaderNames.EXPECT); // RFC 9110 §10.1.1: not in 1.0
+        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
+            mustClose = requestHasBody;
+            clientFault(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation '" + expect + "'");
+            return;
         }
+        expectContinue = expect != null && requestHasBody;
         upgrade = Upgrades.requested(request);
+        if (MaxForwards.remaining(request) == 0) { // Candor is the last hop: it answers itself
+            send(MaxForwards.finalAnswer(downstream.alloc(), request));
+            return;
+        }
 
         route = context.router().match(target.host(), target.path(), request.method());
         if (route == null) {
@@ -392,19 +393,19 @@ final class Exchange {
             return;
         }
         log.failure(fault.cause(), fault.detail(), fault.limit());
-        log.status = replyStatus.code();
-        deadlines.clear();
-        relay.release();
-        if (forwarder != null) {
-            forwarder.abandon();
-        }
-        trace.add(TraceEvent.LOCAL_REPLY, Integer.toString(log.status));
+        dropInFlight();
         Attempt last = log.lastAttempt();
-        FullHttpResponse reply = LocalReply.build(downstream.alloc(),
+        send(LocalReply.build(downstream.alloc(),
                 new LocalReply.Content(replyStatus, fault.cause().type(), publicDetail, fault.detail(),
                         last == null ? null : last.endpoint.label(), log.requestId,
                         fault.cause().signal() == Signal.DNS_FAILURE ? fault.cause().error() : null),
-                context.expose(), accept, false);
+                context.expose(), accept, false));
+    }
+
+    /** Sends a whole response Candor made itself, in place of the upstream's. */
+    private void send(FullHttpResponse reply) {
+        log.status = reply.status().code();
+        trace.add(TraceEvent.LOCAL_REPLY, Integer.toString(log.status));
         log.bytesSent = reply.content().readableBytes();
         responsePhase = ResponsePhase.ENDING;
         downstream.sendReply(reply, mustClose || (requestPhase != RequestPhase.COMPLETE && requestHasBody), this::complete);
@@ -443,12 +444,16 @@ final class Exchange {
     /** Over early: drop what is in flight and write it down. */
     private void end() {
         responsePhase = ResponsePhase.ENDED;
+        dropInFlight();
+        FailureRecorder.record(context, log);
+    }
+
+    private void dropInFlight() {
         deadlines.clear();
         relay.release();
         if (forwarder != null) {
             forwarder.abandon();
         }
-        FailureRecorder.record(context, log);
     }
 
     /** The tunnel took over both connections; it writes the log line when it ends. */
@@ -480,10 +485,6 @@ final class Exchange {
 
     TimeoutsConfig timeouts() {
         return timeouts;
-    }
-
-    EventLoop eventLoop() {
-        return downstream.eventLoop();
     }
 
     /** The protocol the client asked to switch to ({@code websocket}), or null. */

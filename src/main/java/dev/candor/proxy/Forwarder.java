@@ -67,7 +67,7 @@ final class Forwarder {
         attempts.add(a);
         current = a;
         exchange.trace.add(TraceEvent.ENDPOINT_PICKED, endpoint.label());
-        Future<UpstreamConnection> f = exchange.context.pools().acquire(upstream, endpoint, exchange.eventLoop(), transparent);
+        Future<UpstreamConnection> f = exchange.context.pools().acquire(upstream, endpoint, exchange.downstream.eventLoop(), transparent);
         if (f.isDone()) {
             a.onAcquired(f);
             return;

@@ -5,7 +5,10 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How headers change when a message crosses Candor (RFC 9110 §7.6): hop-by-hop fields are dropped
@@ -54,6 +57,32 @@ final class HeaderRules {
         }
     }
 
+    /**
+     * Drops request fields whose names hold an underscore, as nginx does by default: a CGI-style backend
+     * maps both {@code X-Forwarded_For} and {@code X-Forwarded-For} to one variable, so a client could
+     * pass a value under a name Candor does not recognise as the one it sets.
+     */
+    static void dropUnderscoreNames(HttpHeaders headers) {
+        List<String> dropped = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            for (int i = 0; i < name.length(); i++) {
+                if (name.charAt(i) == '_') {
+                    if (dropped == null) {
+                        dropped = new ArrayList<>(2);
+                    }
+                    dropped.add(name.toString());
+                    break;
+                }
+            }
+        }
+        if (dropped != null) {
+            for (String name : dropped) {
+                headers.remove(name);
+            }
+        }
+    }
+
     private static boolean isProtected(String name) {
         return HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)
                 || HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
@@ -74,6 +103,7 @@ final class HeaderRules {
     static void forwardRequest(HttpHeaders headers, String clientIp, String proto, String hostHeader,
                                String requestId, boolean chunkedBody, String upgrade) {
         stripHopByHop(headers);
+        dropUnderscoreNames(headers);
         keepUpgrade(headers, upgrade);
         // Candor answers 100-continue itself once the upstream connection is ready (see Exchange).
         headers.remove(HttpHeaderNames.EXPECT);

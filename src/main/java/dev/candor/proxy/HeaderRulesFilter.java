@@ -24,6 +24,10 @@ final class HeaderRulesFilter implements ProxyFilter {
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         HeaderRules.forwardRequest(request.headers(), x.clientIp(), x.scheme(), x.hostHeader(), x.requestId(),
                 chunked, x.upgrade() == null ? null : request.headers().get(HttpHeaderNames.UPGRADE));
+        long hops = MaxForwards.remaining(request);
+        if (hops > 0) {
+            MaxForwards.decrement(request, hops);
+        }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         return null;
     }

@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -134,7 +133,7 @@ final class Http1Downstream implements Downstream {
         Channel channel = ctx.channel();
         ChannelPipeline p = ctx.pipeline();
         p.replace(handler, "tunnel", tunnelEnd);
-        p.remove(HttpServerCodec.class);
+        p.remove(Http1ServerCodec.class);
         if (p.get(ClientTimeoutHandler.class) != null) {
             p.remove(ClientTimeoutHandler.class);
         }

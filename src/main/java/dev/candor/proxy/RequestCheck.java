@@ -33,6 +33,11 @@ final class RequestCheck {
 
     /** Maps a decoder failure to the right status: 414 for the request line, 431 for headers, else 400. */
     static Rejection decoderFailure(Throwable cause, boolean inHeaders) {
+        if (cause instanceof TooLongHttpLineException && !inHeaders) {
+            // A chunk-size line (its extensions included) past the line limit: the framing is unusable,
+            // which is a plain 400 (RFC 9112 §7.1.1), not a statement about the request target.
+            return new Rejection(HttpResponseStatus.BAD_REQUEST, "chunk-size line too long (chunk extensions included)", true);
+        }
         if (cause instanceof TooLongHttpLineException) {
             return new Rejection(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long", true);
         }
@@ -84,6 +89,9 @@ final class RequestCheck {
         Object framing = checkFraming(request, maxBodySize);
         if (framing != null) {
             return framing;
+        }
+        if (MaxForwards.remaining(request) == MaxForwards.INVALID) {
+            return new Rejection(HttpResponseStatus.BAD_REQUEST, "invalid Max-Forwards", false);
         }
         HttpHeaders headers = request.headers();
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -300,6 +302,24 @@ public final class CandorServer implements AutoCloseable {
     /** The access log (for its dropped-lines count). */
     public AccessLog accessLog() {
         return accessLog;
+    }
+
+    /**
+     * Reopens the file logs after logrotate renamed them: the access log when it writes to a file (the
+     * diagnostic log goes to stderr, which a service manager collects). Call it off the event loops; it
+     * completes once the writer has switched files, with the path reopened (empty when there is none).
+     */
+    public CompletableFuture<Optional<Path>> reopenLogs(String trigger) {
+        return accessLog.reopen().whenComplete((file, failure) -> {
+            if (failure != null) {
+                log.warn("logs not reopened ({}): {}", trigger, failure.getMessage());
+            } else if (file.isPresent()) {
+                log.info("access log reopened ({}): {}", trigger, file.get());
+            } else {
+                log.info("logs reopen ({}): no file log to reopen (the access log is {})", trigger,
+                        context.get().config().accessLog().enabled() ? context.get().config().accessLog().path() : "off");
+            }
+        });
     }
 
     public Instant startedAt() {

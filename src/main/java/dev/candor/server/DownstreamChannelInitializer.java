@@ -9,7 +9,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import dev.candor.proxy.Http1ServerCodec;
 
 import java.util.function.Supplier;
 
@@ -88,7 +88,7 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
             ch.pipeline().addLast("tls", tls.newHandler(handshakeTimeoutMillis))
                     .addLast("tls-log", ClientHandshakeLog.INSTANCE);
         }
-        ch.pipeline().addLast("http", new HttpServerCodec(decoderConfig.clone()));
+        ch.pipeline().addLast("http", new Http1ServerCodec(decoderConfig.clone()));
         if (hsts != null) {
             ch.pipeline().addLast("hsts", hsts);
         }

@@ -36,17 +36,20 @@ public final class AdminUnderTest implements AutoCloseable {
     private final CandorServer server;
     private final Reloader reloader;
     private final AdminServer admin;
-    private final RecordingAccessLog accessLog = new RecordingAccessLog();
+    /** Null when the proxy writes the access log its config names. */
+    private final RecordingAccessLog accessLog;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String token;
 
-    private AdminUnderTest(Path file, String yaml, String token) throws ConfigException, IOException {
+    private AdminUnderTest(Path file, String yaml, String token, boolean configuredLog)
+            throws ConfigException, IOException {
         this.file = file;
         this.token = token;
         Files.writeString(file, yaml);
         CandorConfig config = ConfigLoader.parse(yaml, file.toString(), file, Map.<String, String>of()::get);
-        this.server = CandorServer.start(config, accessLog);
+        this.accessLog = configuredLog ? null : new RecordingAccessLog();
+        this.server = configuredLog ? CandorServer.start(config) : CandorServer.start(config, accessLog);
         try {
             this.reloader = new Reloader(server, file, Map.<String, String>of()::get);
             this.admin = AdminServer.start(config.admin(), server, reloader, "test");
@@ -63,8 +66,20 @@ public final class AdminUnderTest implements AutoCloseable {
 
     /** The same, sending {@code Authorization: Bearer token} with every admin call (unless null). */
     public static AdminUnderTest start(Path dir, String yaml, String token) {
+        return start(dir, yaml, token, false);
+    }
+
+    /**
+     * The same, but the proxy writes the access log its config names (e.g. a file, for log rotation)
+     * instead of recording it; {@link #accessLog()} is then null.
+     */
+    public static AdminUnderTest startWithConfiguredAccessLog(Path dir, String yaml, String token) {
+        return start(dir, yaml, token, true);
+    }
+
+    private static AdminUnderTest start(Path dir, String yaml, String token, boolean configuredLog) {
         try {
-            return new AdminUnderTest(dir.resolve("candor.yaml"), yaml, token);
+            return new AdminUnderTest(dir.resolve("candor.yaml"), yaml, token, configuredLog);
         } catch (ConfigException e) {
             throw new IllegalArgumentException("test config is invalid: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -115,6 +130,7 @@ public final class AdminUnderTest implements AutoCloseable {
         return reloader;
     }
 
+    /** The recorded access log, or null when started with the configured one. */
     public RecordingAccessLog accessLog() {
         return accessLog;
     }

@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# bench/slow-clients.sh: does a crowd of slow clients hurt everyone else?
+#
+# Candor in front of a fast nginx backend serves a normal keep-alive load (wrk, 100 B responses) in
+# rounds that alternate between
+#   quiet    only the wrk load
+#   crowded  the same load while SLOW_CONNECTIONS hostile clients are held open:
+#              slowloris   send a request head one byte at a time, a byte every SLOW_INTERVAL
+#              slow body   send a head announcing a 1 MiB body, then one body byte every SLOW_INTERVAL
+#                          (to a backend that reads the whole body before it answers)
+#              slow reader ask for 1 MiB and never read it
+#            a client whose connection Candor closes (header_read_timeout, timeouts.idle) connects again
+#            at once, so the crowd stays at its size for the whole round
+# and reports wrk's p99 both ways (median of the rounds) with the crowd's own counts. The target of
+# docs/performance.md: crowded p99 within 1.5x of quiet p99.
+#
+# Run as root on Linux (nginx, wrk and python3 are installed with apt-get when missing):
+#   bench/slow-clients.sh
+# Environment (defaults in brackets): ROUNDS [3]  DURATION [10s]  WARMUP [15s]  CONNECTIONS [50]
+#   SLOW_CONNECTIONS [5000]  SLOW_MIX ["80 10 10": percent slowloris, slow body, slow reader]
+#   SLOW_INTERVAL [1]: seconds between a slow client's bytes  PORT_BASE [29180]
+#   CANDOR_CPUS [1]  LOAD_CPUS [0]: wrk, the crowd and the backend
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+ROUNDS="${ROUNDS:-3}"
+DURATION="${DURATION:-10s}"
+WARMUP="${WARMUP:-15s}"
+CONNECTIONS="${CONNECTIONS:-50}"
+SLOW_CONNECTIONS="${SLOW_CONNECTIONS:-5000}"
+SLOW_MIX="${SLOW_MIX:-80 10 10}"
+SLOW_INTERVAL="${SLOW_INTERVAL:-1}"
+PORT_BASE="${PORT_BASE:-29180}"
+CANDOR_CPUS="${CANDOR_CPUS:-1}"
+LOAD_CPUS="${LOAD_CPUS:-0}"
+BACKEND_PORT=$PORT_BASE
+CANDOR_PORT=$((PORT_BASE + 1))
+SINK_PORT=$((PORT_BASE + 2))
+
+log() { printf '[slow %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for tool in nginx wrk python3; do
+  command -v "$tool" >/dev/null 2>&1 && continue
+  [ "$(id -u)" = 0 ] || die "$tool is missing (run as root to have it installed)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk python3 >/dev/null
+done
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+[ -f "$root/target/candor.jar" ] || (cd "$root" && ./mvnw -B -q -DskipTests package)
+
+tmp="$(mktemp -d /tmp/candor-slow.XXXXXX)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 1
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  [ "${KEEP_TMP:-0}" = 1 ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+mkdir -p "$tmp/www" "$tmp/nginx/logs"
+chmod 755 "$tmp" "$tmp/www"
+head -c 100 /dev/zero | tr '\0' 'x' >"$tmp/www/100b"
+head -c 1048576 /dev/zero | tr '\0' 'x' >"$tmp/www/1m"
+cat >"$tmp/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/logs/error.log crit;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $tmp/nginx/body;
+  server { listen 127.0.0.1:$BACKEND_PORT backlog=4096; root $tmp/www; location / { } }
+}
+EOF
+cat >"$tmp/candor.yaml" <<EOF
+listeners:
+  - address: 127.0.0.1:$CANDOR_PORT
+workers: 1
+access_log:
+  path: $tmp/access.log
+limits:
+  max_connections: 20000
+  header_read_timeout: 10s
+routes:
+  - match: { path_prefix: /upload }
+    upstream: sink
+  - upstream: backend
+upstreams:
+  sink:
+    endpoints:
+      - address: 127.0.0.1:$SINK_PORT
+    timeouts: { response: 600s, idle: 600s }
+    pool:
+      max_connections: 4096
+  backend:
+    endpoints:
+      - address: 127.0.0.1:$BACKEND_PORT
+    pool:
+      max_connections: 4096
+EOF
+
+# The slow bodies' backend: reads a whole Content-Length body before it answers, a thread per connection.
+cat >"$tmp/sink.py" <<'EOF'
+import socket, sys, threading
+
+def serve(conn):
+    try:
+        rf = conn.makefile("rb")
+        while True:
+            length = 0
+            while True:
+                line = rf.readline(65536)
+                if not line:
+                    return
+                if line in (b"\r\n", b"\n"):
+                    break
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            while length > 0:
+                got = rf.read(min(length, 65536))
+                if not got:
+                    return
+                length -= len(got)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    except (OSError, ValueError):
+        pass
+    finally:
+        conn.close()
+
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", int(sys.argv[1])))
+srv.listen(4096)
+while True:
+    c, _ = srv.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+EOF
+
+# The crowd: one thread, non-blocking sockets; prints a status line every second.
+cat >"$tmp/crowd.py" <<'EOF'
+import selectors, socket, sys, time
+
+port, total, interval = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+mix = [int(x) for x in sys.argv[4].split()]
+kinds = ["slowloris"] * (total * mix[0] // 100) + ["body"] * (total * mix[1] // 100)
+kinds += ["reader"] * (total - len(kinds))
+HEAD = b"GET /100b HTTP/1.1\r\nHost: slow\r\nUser-Agent: slowloris\r\nX-Pad: " + b"a" * 200 + b"\r\n\r\n"
+BODY_HEAD = b"POST /upload HTTP/1.1\r\nHost: slow\r\nContent-Length: 1048576\r\n\r\n"
+READER = b"GET /1m HTTP/1.1\r\nHost: slow\r\n\r\n"
+sel = selectors.DefaultSelector()
+conns = {}   # socket -> [kind, bytes sent, next send time]
+closed_by_proxy = reconnects = failed = 0
+
+def open_one(kind):
+    global failed
+    s = socket.socket()
+    s.setblocking(False)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    try:
+        s.connect_ex(("127.0.0.1", port))
+    except OSError:
+        failed += 1
+        s.close()
+        return
+    conns[s] = [kind, 0, time.monotonic() + interval]
+    sel.register(s, selectors.EVENT_READ)
+
+for k in kinds:
+    open_one(k)
+last = 0
+while True:
+    now = time.monotonic()
+    for key, _ in sel.select(timeout=0.05):
+        s = key.fileobj
+        kind = conns[s][0]
+        if kind == "reader":
+            continue  # never read: the proxy's writes back up
+        try:
+            data = s.recv(65536)
+        except OSError:
+            data = b""
+        if not data:
+            sel.unregister(s); s.close(); del conns[s]
+            closed_by_proxy += 1; reconnects += 1
+            open_one(kind)
+    for s, st in list(conns.items()):
+        if st[2] > now:
+            continue
+        st[2] = now + interval
+        kind, sent = st[0], st[1]
+        try:
+            if kind == "slowloris":
+                s.send(HEAD[sent % len(HEAD):sent % len(HEAD) + 1]); st[1] += 1
+            elif kind == "body":
+                s.send(BODY_HEAD if sent == 0 else b"x"); st[1] += 1
+            elif sent == 0:
+                s.send(READER); st[1] += 1
+        except (BlockingIOError, InterruptedError):
+            pass
+        except OSError:
+            sel.unregister(s); s.close(); del conns[s]
+            closed_by_proxy += 1; reconnects += 1
+            open_one(kind)
+    if now - last >= 1:
+        last = now
+        print("CROWD open=%d closed_by_proxy=%d reconnects=%d failed=%d" %
+              (len(conns), closed_by_proxy, reconnects, failed), flush=True)
+EOF
+
+cat >"$tmp/report.lua" <<'EOF'
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT requests=%d p50=%d p99=%d errors=%d non2xx=%d\n", summary.requests,
+    latency:percentile(50), latency:percentile(99), summary.errors.connect + summary.errors.read +
+    summary.errors.write + summary.errors.timeout, summary.errors.status))
+end
+EOF
+
+taskset -c "$LOAD_CPUS" nginx -c "$tmp/nginx.conf" -p "$tmp/nginx" & pids+=($!)
+taskset -c "$LOAD_CPUS" python3 "$tmp/sink.py" "$SINK_PORT" & pids+=($!)
+(cd "$root" && exec taskset -c "$CANDOR_CPUS" ./candor run -c "$tmp/candor.yaml" >"$tmp/candor.out" 2>&1) & pids+=($!)
+for i in $(seq 1 300); do
+  curl -s -o /dev/null "http://127.0.0.1:$CANDOR_PORT/100b" && break
+  [ "$i" = 300 ] && die "Candor did not answer (see $tmp/candor.out)"
+  sleep 0.1
+done
+
+wrk_round() {  # wrk_round DURATION -> RESULT line
+  timeout -k 5 120 taskset -c "$LOAD_CPUS" wrk -t 1 -c "$CONNECTIONS" -d "$1" --latency -s "$tmp/report.lua" \
+    "http://127.0.0.1:$CANDOR_PORT/100b" | grep '^RESULT'
+}
+
+log "warm-up ($WARMUP)"
+wrk_round "$WARMUP" >/dev/null
+results="$tmp/results"
+for round in $(seq 1 "$ROUNDS"); do
+  r="$(wrk_round "$DURATION")"
+  log "round $round quiet: $r"
+  echo "quiet $r" >>"$results"
+
+  timeout -k 5 900 taskset -c "$LOAD_CPUS" python3 "$tmp/crowd.py" "$CANDOR_PORT" "$SLOW_CONNECTIONS" \
+    "$SLOW_INTERVAL" "$SLOW_MIX" >"$tmp/crowd-$round.txt" 2>&1 &
+  crowd=$!
+  pids+=($crowd)
+  for i in $(seq 1 600); do   # at most 60 s until the crowd is in place
+    est="$(ss -Htn state established "( dport = :$CANDOR_PORT )" | wc -l)"
+    [ "$est" -ge "$SLOW_CONNECTIONS" ] && break
+    sleep 0.1
+  done
+  log "round $round: $est client connections established before the load"
+  r="$(wrk_round "$DURATION")"
+  c="$(tail -n 1 "$tmp/crowd-$round.txt")"
+  log "round $round crowded: $r; $c"
+  echo "crowded $r $c held=$est" >>"$results"
+  kill "$crowd" 2>/dev/null || true
+  wait "$crowd" 2>/dev/null || true
+  for i in $(seq 1 300); do   # let Candor notice the crowd is gone
+    [ "$(ss -Htn state established "( sport = :$CANDOR_PORT )" | wc -l)" -lt 100 ] && break
+    sleep 0.1
+  done
+done
+
+python3 - "$results" "$SLOW_CONNECTIONS" "$SLOW_MIX" "$SLOW_INTERVAL" <<'EOF'
+import statistics, sys
+rows = {"quiet": [], "crowded": []}
+for line in open(sys.argv[1]):
+    f = line.split()
+    kv = dict(x.split("=", 1) for x in f[2:] if "=" in x)
+    rows[f[0]].append(kv)
+q = statistics.median(int(r["p99"]) for r in rows["quiet"])
+c = statistics.median(int(r["p99"]) for r in rows["crowded"])
+mix = sys.argv[3].split()
+print("| load | requests per round | p99 per round | p99 median | errors | non-2xx |")
+print("|---|---|---|---:|---:|---:|")
+for name, rs in rows.items():
+    print("| %s | %s | %s | %.2f ms | %d | %d |" % (name, " / ".join(r["requests"] for r in rs),
+          " / ".join("%.2f ms" % (int(r["p99"]) / 1000) for r in rs),
+          statistics.median(int(r["p99"]) for r in rs) / 1000,
+          sum(int(r["errors"]) for r in rs), sum(int(r["non2xx"]) for r in rs)))
+print()
+print("Crowd: %s connections (%s%% slowloris, %s%% slow body, %s%% slow reader), one byte every %s s; held at the "
+      "start of each crowded round: %s; closed by Candor during the round (then reopened): %s." % (
+      sys.argv[2], mix[0], mix[1], mix[2], sys.argv[4], " / ".join(r.get("held", "?") for r in rows["crowded"]),
+      " / ".join(r.get("closed_by_proxy", "?") for r in rows["crowded"])))
+print()
+print("crowded p99 / quiet p99 = %.2fx (target: at most 1.5x)" % (c / q))
+EOF
