@@ -27,6 +27,8 @@ class ArchitectureTest {
                 .layer("admin").definedBy("dev.candor.admin..")
                 .layer("demo").definedBy("dev.candor.demo..")
                 .layer("doctor").definedBy("dev.candor.doctor..")
+                .layer("explain").definedBy("dev.candor.explain..")
+                .layer("foreign").definedBy("dev.candor.foreign..")
                 .layer("server").definedBy("dev.candor.server..")
                 .layer("health").definedBy("dev.candor.health..")
                 .layer("journal").definedBy("dev.candor.journal..")
@@ -42,15 +44,17 @@ class ArchitectureTest {
                 .whereLayer("admin").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("demo").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("doctor").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("explain").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("foreign").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli", "admin")
                 .whereLayer("proxy").mayOnlyBeAccessedByLayers("server", "doctor")
                 .whereLayer("journal").mayOnlyBeAccessedByLayers("server", "admin", "cli")
                 .whereLayer("health").mayOnlyBeAccessedByLayers("server")
                 .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "health", "server", "admin", "doctor")
                 .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "health", "server", "admin", "doctor")
-                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "admin", "cli", "doctor", "journal")
+                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "server", "admin", "cli", "doctor", "journal", "explain")
                 .whereLayer("balance").mayOnlyBeAccessedByLayers("upstream")
-                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "admin", "cli", "doctor", "journal")
+                .whereLayer("failure").mayOnlyBeAccessedByLayers("upstream", "client", "proxy", "health", "server", "observe", "admin", "cli", "doctor", "journal", "explain")
                 .check(classes);
     }
 
@@ -59,7 +63,7 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(
                         "dev.candor.config..", "dev.candor.failure..", "dev.candor.balance..",
                         "dev.candor.observe..", "dev.candor.upstream..", "dev.candor.cli..", "dev.candor.journal..",
-                        "dev.candor.event..")
+                        "dev.candor.event..", "dev.candor.explain..", "dev.candor.foreign..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty..")
                 .because("Netty belongs at the edges (client, proxy, server, demo); the rest is testable without it")
                 .check(classes);

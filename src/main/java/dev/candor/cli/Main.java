@@ -3,12 +3,13 @@ package dev.candor.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code candor} command line: run, check, reload, status, doctor, demo and version. */
+/** The {@code candor} command line: run, check, reload, status, doctor, explain, import, demo and version. */
 @Command(name = "candor",
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "A reverse proxy and load balancer for HTTP that explains every error it returns.",
-        subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, StatusCommand.class, DoctorCommand.class, DemoCommand.class, VersionCommand.class,
+        subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, StatusCommand.class, DoctorCommand.class,
+                ExplainCommand.class, ImportCommand.class, DemoCommand.class, VersionCommand.class,
                 SelfTestCommand.class})
 public final class Main implements Runnable {
 

@@ -3,6 +3,7 @@ package dev.candor.doctor;
 import dev.candor.failure.ErrorType;
 import dev.candor.observe.AccessLogEntry;
 import dev.candor.observe.AccessLogFormat;
+import dev.candor.observe.BackendLog;
 
 import java.io.BufferedReader;
 import java.io.IOException;

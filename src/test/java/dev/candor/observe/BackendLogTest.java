@@ -1,4 +1,4 @@
-package dev.candor.doctor;
+package dev.candor.observe;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.candor.doctor;
+package dev.candor.observe;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A backend's log, read only for the lines that name a request id the doctor is looking for. Two forms
+ * A backend's log, read only for the lines that name a request id the doctor (or {@code candor explain}) is looking for. Two forms
  * are understood, line by line:
  * <ul>
  *   <li>JSON lines with the id in {@code request_id} (or {@code requestId}, {@code req_id},
@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  *       anywhere in the line.</li>
  * </ul>
  */
-final class BackendLog {
+public final class BackendLog {
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
     private static final Pattern TIMESTAMP = Pattern.compile(
             "(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?)(Z|[+-]\\d{2}:?\\d{2})?");
@@ -46,14 +46,14 @@ final class BackendLog {
     private static final int MAX_LINE_TEXT = 160;
 
     /** One backend line about a request: when, what it said, and its line number. */
-    record Line(String requestId, Instant time, String text, int number) {
+    public record Line(String requestId, Instant time, String text, int number) {
     }
 
     private BackendLog() {
     }
 
     /** The lines (with a readable time) that mention one of {@code ids}, the first per id. */
-    static Map<String, Line> linesFor(Path file, Set<String> ids) throws IOException {
+    public static Map<String, Line> linesFor(Path file, Set<String> ids) throws IOException {
         Map<String, Line> found = new HashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String raw;
@@ -115,7 +115,7 @@ final class BackendLog {
     }
 
     /** ISO-8601 with or without zone (none = UTC); null when unreadable. */
-    static Instant instant(String text) {
+    public static Instant instant(String text) {
         try {
             return OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
         } catch (DateTimeParseException e) {
