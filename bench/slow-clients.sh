@@ -174,9 +174,10 @@ def open_one(kind):
 for k in kinds:
     open_one(k)
 last = 0
+next_round = time.monotonic() + interval
 while True:
     now = time.monotonic()
-    for key, _ in sel.select(timeout=0.05):
+    for key, _ in sel.select(timeout=max(0.0, min(0.2, next_round - now))):
         s = key.fileobj
         kind = conns[s][0]
         if kind == "reader":
@@ -189,10 +190,11 @@ while True:
             sel.unregister(s); s.close(); del conns[s]
             closed_by_proxy += 1; reconnects += 1
             open_one(kind)
+    now = time.monotonic()
+    if now < next_round:
+        continue
+    next_round = now + interval  # every slow client sends its next byte once per interval, in one pass
     for s, st in list(conns.items()):
-        if st[2] > now:
-            continue
-        st[2] = now + interval
         kind, sent = st[0], st[1]
         try:
             if kind == "slowloris":
