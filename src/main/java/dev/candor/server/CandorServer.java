@@ -142,7 +142,7 @@ public final class CandorServer implements AutoCloseable {
                 new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES), new Metrics(),
                         rateLimitStore)
                         .withJournal(journal, journal));
-        ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
+        ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections(), context.get().metrics());
         // A watcher thread only when some listener has certificate files to watch.
         FileWatcher certificateWatcher = config.listeners().stream().anyMatch(l -> l.tls() != null)
                 ? FileWatcher.start("certificates") : null;
