@@ -215,6 +215,7 @@ kinds += ["reader"] * (total - len(kinds))
 HEAD = b"GET /100b HTTP/1.1\r\nHost: slow\r\nUser-Agent: slowloris\r\nX-Pad: " + b"a" * 200 + b"\r\n\r\n"
 BODY_HEAD = b"POST /upload HTTP/1.1\r\nHost: slow\r\nContent-Length: 1048576\r\n\r\n"
 READER = b"GET /1m HTTP/1.1\r\nHost: slow\r\n\r\n"
+CLOSE, CLOSE_WAIT = 7, 8   # tcpi_state values: the peer has closed
 sel = selectors.DefaultSelector()
 conns = {}   # socket -> [kind, bytes sent, next send time]
 closed_by_proxy = reconnects = failed = 0
@@ -231,7 +232,10 @@ def open_one(kind):
         s.close()
         return
     conns[s] = [kind, 0, time.monotonic() + interval]
-    sel.register(s, selectors.EVENT_READ)
+    if kind != "reader":
+        # A reader never reads, so its socket would be readable forever and the select loop would spin;
+        # whether the proxy closed it is read from the TCP state in the once-a-second pass instead.
+        sel.register(s, selectors.EVENT_READ)
 
 for k in kinds:
     open_one(k)
@@ -242,8 +246,6 @@ while True:
     for key, _ in sel.select(timeout=max(0.0, min(0.2, next_round - now))):
         s = key.fileobj
         kind = conns[s][0]
-        if kind == "reader":
-            continue  # never read: the proxy's writes back up
         try:
             data = s.recv(65536)
         except OSError:
@@ -265,10 +267,16 @@ while True:
                 s.send(BODY_HEAD if sent == 0 else b"x"); st[1] += 1
             elif sent == 0:
                 s.send(READER); st[1] += 1
+            elif s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] in (CLOSE_WAIT, CLOSE):
+                s.close(); del conns[s]
+                closed_by_proxy += 1; reconnects += 1
+                open_one(kind)
         except (BlockingIOError, InterruptedError):
             pass
         except OSError:
-            sel.unregister(s); s.close(); del conns[s]
+            if kind != "reader":
+                sel.unregister(s)
+            s.close(); del conns[s]
             closed_by_proxy += 1; reconnects += 1
             open_one(kind)
     if now - last >= 1:

@@ -30,6 +30,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,7 +156,10 @@ public final class CandorServer implements AutoCloseable {
                 ServerBootstrap bootstrap = new ServerBootstrap()
                         .group(group)
                         .channel(transport.serverChannel())
-                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        // The longest accept queue the kernel allows (net.core.somaxconn): a crowd that
+                        // reconnects together must not overflow it, or the kernel drops handshakes, and
+                        // every client that connects in that moment waits a SYN-ACK retransmission (1 s, 3 s).
+                        .option(ChannelOption.SO_BACKLOG, NetUtil.SOMAXCONN)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(initializer);
