@@ -215,15 +215,17 @@ final class Suspects {
     private static Judged health(Burst burst, Event e) {
         String endpoint = e.facts().get("endpoint");
         String to = e.facts().getOrDefault("to", "");
+        // A probe that got an answer (a 503) has no error type: its detail says what it got.
+        String cause = firstOf(e.facts().get("cause"), e.facts().get("detail"), "?");
         String what = "endpoint " + endpoint + " of upstream " + e.facts().get("upstream") + " went "
-                + e.facts().get("from") + " -> " + to + " (" + e.facts().getOrDefault("cause", "?") + ")";
+                + e.facts().get("from") + " -> " + to + " (" + cause + ")";
         if (!sameUpstream(burst, e)) {
             return new Judged(0.05, what, null, null);
         }
         if (!"unhealthy".equals(to)) {
             return new Judged(0.1, what, null, null);
         }
-        String undo = "make " + endpoint + " pass its health check again (" + e.facts().getOrDefault("detail", "")
+        String undo = "make " + endpoint + " pass its health check again (it got: " + firstOf(e.facts().get("detail"), cause, "?")
                 + "); Candor puts it back by itself after its healthy_threshold of passing checks";
         double r = "destination_unavailable".equals(burst.error()) ? 0.95 : failedAt(burst, endpoint) ? 0.5 : 0.3;
         return new Judged(r, what, null, undo);
@@ -256,6 +258,15 @@ final class Suspects {
         }
         String undo = "take it out again: curl -X POST " + base + "/api/upstreams/" + upstream + "/endpoints/" + endpoint + "/drain";
         return new Judged(failedAt(burst, endpoint) ? 0.8 : 0.2, what, null, undo);
+    }
+
+    private static String firstOf(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+        }
+        return null;
     }
 
     private static boolean sameUpstream(Burst burst, Event e) {

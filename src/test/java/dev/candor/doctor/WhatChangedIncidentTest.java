@@ -163,7 +163,8 @@ class WhatChangedIncidentTest {
             assertThat(check.get("error").asString()).isEqualTo("destination_unavailable");
             assertThat(check.get("evidence").get("cause").asString()).isEqualTo("health");
             assertThat(check.get("summary").asString()).matches("503s \\(destination_unavailable\\) on upstream app began"
-                    + " \\d+\\.\\d s after endpoint 127.0.0.1:" + app.port() + " of upstream app went healthy -> unhealthy \\(.*\\)");
+                    + " \\d+\\.\\d s after endpoint 127.0.0.1:" + app.port() + " of upstream app went healthy -> unhealthy \\(status 503, expected 200-399\\)");
+            assertThat(check.get("advice").asString()).contains("make 127.0.0.1:" + app.port() + " pass its health check again");
         }
     }
 }
