@@ -167,4 +167,20 @@ class WhatChangedIncidentTest {
             assertThat(check.get("advice").asString()).contains("make 127.0.0.1:" + app.port() + " pass its health check again");
         }
     }
+
+    @Test
+    void aJournalFileThatIsNotThereStopsTheDoctorWithStatusThree() {
+        DoctorRun run = DoctorRun.run(doctorDir(), AdminUnderTest.config("", 1), "--journal",
+                dir.resolve("no-such-journal.db").toString());
+
+        assertThat(run.exit()).isEqualTo(3);
+        assertThat(run.err()).contains("no-such-journal.db is not a readable file");
+    }
+
+    @Test
+    void withoutAdminOrJournalTheSectionSaysHowToRunIt() {
+        DoctorRun run = DoctorRun.run(doctorDir(), AdminUnderTest.config("", 1), "--color", "never", "--connects", "1");
+
+        assertThat(run.out()).contains("7. What changed\n  -     not run: give --admin URL, or --journal FILE");
+    }
 }
