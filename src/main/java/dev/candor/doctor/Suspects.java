@@ -115,7 +115,7 @@ final class Suspects {
             }
         }
         if (bestKey == null) {
-            return new Judged(0.1, "reload #" + number + " (" + e.summary() + ")", null, null);
+            return new Judged(0.1, e.summary(), null, null);
         }
         String what = "reload #" + number + " changed `" + bestKey + "` " + bestChange;
         return new Judged(best, what, bestKey, undoKey(bestKey, bestChange, file, number));

@@ -3,6 +3,7 @@ package dev.candor.doctor;
 import dev.candor.event.Event;
 import dev.candor.failure.ErrorType;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ final class WhatChanged {
     private WhatChanged() {
     }
 
-    static List<Check> of(DoctorOptions options, java.time.Clock clock) {
+    static List<Check> of(DoctorOptions options, Clock clock) {
         List<Check> out = new ArrayList<>();
         if (options.admin() != null) {
             out.add(check(new AdminTimeline(options.admin(), options.adminToken(), clock)));
