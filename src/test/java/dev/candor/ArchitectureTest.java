@@ -48,7 +48,7 @@ class ArchitectureTest {
                 .whereLayer("foreign").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli", "admin")
                 .whereLayer("proxy").mayOnlyBeAccessedByLayers("server", "doctor")
-                .whereLayer("journal").mayOnlyBeAccessedByLayers("server", "admin", "cli")
+                .whereLayer("journal").mayOnlyBeAccessedByLayers("server", "admin", "cli", "doctor")
                 .whereLayer("health").mayOnlyBeAccessedByLayers("server")
                 .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "health", "server", "admin", "doctor")
                 .whereLayer("upstream").mayOnlyBeAccessedByLayers("client", "proxy", "health", "server", "admin", "doctor")

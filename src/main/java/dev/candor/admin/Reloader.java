@@ -101,6 +101,8 @@ public final class Reloader {
         if (result.ok()) {
             // After the result is visible: comparing the two files is for the journal, not for the reload.
             server.journal().record(event(result, ConfigChanges.between(previousText, text)));
+        } else {
+            server.journal().record(refused(result));
         }
         if (result.ok()) {
             log.info("reload ({}) applied in {} ms: {}", trigger, result.durationMicros() / 1000, result.outcome());
@@ -167,6 +169,21 @@ public final class Reloader {
                 .map(c -> c.key() + " " + show(c.before()) + " -> " + show(c.after())).toList())
                 : keys.size() + " keys: " + String.join(", ", keys.subList(0, 3)) + ", ...");
         return new Event(r.time(), Event.RELOAD, file.toString(), summary, facts);
+    }
+
+    /** The journal's record of a refused reload: each error as {@code FILE:LINE:COL: message}. */
+    private Event refused(Result r) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("trigger", r.trigger());
+        facts.put("sha256", r.hash());
+        facts.put("errors", Integer.toString(r.problems().size()));
+        for (int i = 0; i < r.problems().size(); i++) {
+            facts.put("error " + (i + 1), r.problems().get(i).toString());
+        }
+        String first = r.problems().isEmpty() ? "" : ": " + r.problems().get(0)
+                + (r.problems().size() > 1 ? " (and " + (r.problems().size() - 1) + " more)" : "");
+        return new Event(r.time(), Event.RELOAD_REFUSED, file == null ? null : file.toString(),
+                "reload (" + r.trigger() + ") refused, running config kept" + first, facts);
     }
 
     private static String show(String value) {

@@ -52,6 +52,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--backend-log", paramLabel = "FILE", description = "a backend's log, joined with the access log by request id")
     Path backendLog;
 
+    @Option(names = "--journal", paramLabel = "FILE", description = "Candor's journal (journal.path), opened read-only:"
+            + " what changed before the current errors, also after Candor stopped")
+    Path journal;
+
     @Option(names = "--json", description = "print the report as JSON (SPEC section 7)")
     boolean json;
 
@@ -87,7 +91,7 @@ final class DoctorCommand implements Callable<Integer> {
                 token = loaded.admin().token(); // the config's own admin.token, ${ENV} already substituted
             }
             options = new DoctorOptions(loaded, uri(admin, false), token, uri(url, true),
-                    readable(accessLog), readable(backendLog), connects, duration(idleWatch));
+                    readable(accessLog), readable(backendLog), connects, duration(idleWatch), readable(journal));
         } catch (IllegalArgumentException e) {
             return couldNotRun(out, err, e.getMessage());
         }

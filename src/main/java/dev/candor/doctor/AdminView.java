@@ -57,7 +57,7 @@ final class AdminView {
         }
     }
 
-    private static JsonNode get(HttpClient client, URI base, String path, String token)
+    static JsonNode get(HttpClient client, URI base, String path, String token)
             throws java.io.IOException, InterruptedException {
         String root = base.toString().endsWith("/") ? base.toString().substring(0, base.toString().length() - 1) : base.toString();
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(root + path)).timeout(TIMEOUT)

@@ -79,6 +79,7 @@ public final class Doctor {
             checks.addAll(NetworkChecks.of(probed));
             checks.addAll(LogChecks.of(options, admin));
             checks.addAll(BalancerChecks.of(targets, admin));
+            checks.addAll(WhatChanged.of(options, clock));
             if (options.url() != null) {
                 DirectExchange direct = new DirectExchange(transport, tls);
                 ProxySide proxySide = ProxySide.of(config, options.url(), transport, clock);

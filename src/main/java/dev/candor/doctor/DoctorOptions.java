@@ -18,9 +18,10 @@ import static java.util.Objects.requireNonNull;
  * @param backendLog a backend's log to join with the access log by request id, or null
  * @param connects TCP connects per endpoint
  * @param idleWatch the longest an idle connection is held open to see when the backend closes it
+ * @param journal a journal file to read failures and events from ("What changed"), or null
  */
 public record DoctorOptions(CandorConfig config, URI admin, String adminToken, URI url, Path accessLog,
-                            Path backendLog, int connects, Duration idleWatch) {
+                            Path backendLog, int connects, Duration idleWatch, Path journal) {
 
     public static final int DEFAULT_CONNECTS = 5;
     public static final Duration DEFAULT_IDLE_WATCH = Duration.ofSeconds(6);

@@ -1,6 +1,6 @@
 package dev.candor.doctor;
 
-/** The seven questions of the investigation, in the order they are asked and printed. */
+/** The questions of the investigation, in the order they are asked and printed. */
 public enum Section {
     BACKEND("1", "Backend up?", "no endpoint to probe"),
     CONFIG("2", "Proxy config right?", "nothing to compare"),
@@ -8,7 +8,8 @@ public enum Section {
     LOGS("4", "Logs", "give --admin URL, or --access-log FILE (and --backend-log FILE)"),
     BALANCER("5", "Load balancer", "no upstream"),
     BYPASS("6", "Bypass the proxy", "give --url URL (a request that fails through the proxy)"),
-    PLAN("7", "What to do next", "");
+    CHANGED("7", "What changed", "give --admin URL, or --journal FILE (the journal Candor writes)"),
+    PLAN("8", "What to do next", "");
 
     private final String number;
     private final String title;

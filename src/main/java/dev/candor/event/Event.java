@@ -9,7 +9,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Something that changed how Candor routes traffic, or its own life: a reload, a health transition, an
- * ejection, a drain, a DNS answer change, a certificate reload, a start or a stop.
+ * ejection, a drain, a DNS answer change, a certificate reload, a refused reload, a rate-limit store
+ * outage, a start or a stop.
  *
  * @param kind one of the {@code KIND_*} names (as served by {@code /api/events} and stored in the journal)
  * @param subject what it is about ({@code api/10.0.0.7:8080}, the config file), or null
@@ -27,6 +28,10 @@ public record Event(Instant time, String kind, String subject, String summary, M
     public static final String DNS = "dns";
     public static final String CERTIFICATE = "certificate";
     public static final String KEEP_ALIVE = "keep_alive";
+    /** A reload was refused (the config is invalid); the running config stays. */
+    public static final String RELOAD_REFUSED = "reload_refused";
+    /** The shared rate-limit store (Redis) became unreachable, or reachable again. */
+    public static final String RATE_LIMIT_STORE = "rate_limit_store";
 
     public Event {
         requireNonNull(time, "time");

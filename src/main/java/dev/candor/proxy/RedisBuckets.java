@@ -17,6 +17,8 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import dev.candor.event.Event;
+import dev.candor.event.EventSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,8 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * {@code rate_limit_store: redis://HOST:PORT}: the rate-limit buckets every Candor of a fleet shares, through
  * Bucket4j's compare-and-swap over Lettuce's asynchronous API, so no event loop ever waits for Redis. While
  * Redis cannot be reached, {@link #available()} is false and the routes count on their local buckets; the
- * outage is logged once when it starts and once when Redis is back, and shown in {@code /api/status}.
+ * outage is logged once when it starts and once when Redis is back, journaled as two events
+ * ({@code rate_limit_store}: {@code unreachable}, then {@code back}), and shown in {@code /api/status}.
  */
 public final class RedisBuckets implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisBuckets.class);
@@ -47,6 +52,7 @@ public final class RedisBuckets implements AutoCloseable {
     private final RedisClient client;
     private final RedisURI uri;
     private final ScheduledExecutorService scheduler;
+    private final EventSink events;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private volatile AsyncProxyManager<byte[]> buckets;
     private volatile boolean up;
@@ -57,9 +63,10 @@ public final class RedisBuckets implements AutoCloseable {
     /** Whether the current outage was logged: once per outage, not once per request. */
     private volatile boolean outageLogged;
 
-    private RedisBuckets(HostPort address, ScheduledExecutorService scheduler) {
+    private RedisBuckets(HostPort address, ScheduledExecutorService scheduler, EventSink events) {
         this.address = address;
         this.scheduler = scheduler;
+        this.events = events;
         // Reconnect attempts back off to at most 2 s, so a Redis that is back is used again within seconds.
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
@@ -92,7 +99,12 @@ public final class RedisBuckets implements AutoCloseable {
      * @param scheduler where reconnection attempts are scheduled (an event-loop group; nothing blocks there)
      */
     public static RedisBuckets start(HostPort address, ScheduledExecutorService scheduler) {
-        RedisBuckets store = new RedisBuckets(address, scheduler);
+        return start(address, scheduler, EventSink.NONE);
+    }
+
+    /** The same, telling {@code events} when an outage begins and ends. */
+    public static RedisBuckets start(HostPort address, ScheduledExecutorService scheduler, EventSink events) {
+        RedisBuckets store = new RedisBuckets(address, scheduler, events);
         store.downSince = Instant.now();
         store.downReason = "not connected yet";
         store.connect();
@@ -158,6 +170,12 @@ public final class RedisBuckets implements AutoCloseable {
                 outageLogged = false;
                 log.info("rate_limit_store redis://{}:{} is back: rate limits are shared again (local buckets"
                         + " were used since {})", hostText(), address.port(), since);
+                Map<String, String> facts = facts("back");
+                facts.put("down_since", since == null ? null : since.toString());
+                facts.put("down_for_s", since == null ? null
+                        : Long.toString(Duration.between(since, Instant.now()).toSeconds()));
+                events.record(new Event(Instant.now(), Event.RATE_LIMIT_STORE, storeUrl(), "rate_limit_store "
+                        + storeUrl() + " is back: rate limits are shared again", facts));
             } else {
                 log.info("rate_limit_store redis://{}:{} connected: rate limits are shared", hostText(), address.port());
             }
@@ -176,7 +194,23 @@ public final class RedisBuckets implements AutoCloseable {
             outageLogged = true;
             log.warn("rate_limit_store redis://{}:{} unreachable ({}): rate limits use each Candor's local buckets"
                     + " until it is back", hostText(), address.port(), reason);
+            Map<String, String> facts = facts("unreachable");
+            facts.put("reason", reason);
+            facts.put("since", String.valueOf(downSince));
+            events.record(new Event(Instant.now(), Event.RATE_LIMIT_STORE, storeUrl(), "rate_limit_store " + storeUrl()
+                    + " unreachable (" + reason + "): rate limits use each Candor's local buckets", facts));
         }
+    }
+
+    private String storeUrl() {
+        return "redis://" + hostText() + ":" + address.port();
+    }
+
+    private Map<String, String> facts(String state) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("store", storeUrl());
+        facts.put("state", state);
+        return facts;
     }
 
     /** What /api/status shows. */

@@ -122,7 +122,7 @@ public final class CandorServer implements AutoCloseable {
         Upstreams upstreams = Upstreams.of(config, random, System::nanoTime, Clock.systemUTC());
         // Connects in the background: until Redis answers, rate limits count locally.
         RedisBuckets rateLimitStore = config.edge().rateLimitStore() == null ? null
-                : RedisBuckets.start(config.edge().rateLimitStore(), group);
+                : RedisBuckets.start(config.edge().rateLimitStore(), group, journal);
         AtomicReference<ProxyContext> context = new AtomicReference<>(
                 new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES), new Metrics(),
                         rateLimitStore)

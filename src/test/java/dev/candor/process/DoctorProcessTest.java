@@ -55,7 +55,7 @@ class DoctorProcessTest {
 
         assertThat(status).as(candor.diagnostics()).isEqualTo(2);
         assertThat(candor.stdout()).contains("FAIL  backend.tcp").contains("127.0.0.1:" + port)
-                .contains("7. What to do next").doesNotContain("\u001b[");
+                .contains("8. What to do next").doesNotContain("\u001b[");
     }
 
     @Test
