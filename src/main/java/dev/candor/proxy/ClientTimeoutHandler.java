@@ -8,6 +8,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Client-side deadlines, placed before the HTTP codec so it sees raw bytes: a complete request header
@@ -33,7 +34,10 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
 
     private final long headerNanos;
     private final long idleNanos;
-    private final long tickNanos;
+    /** The running config's shortest upstream timeout: a reload may change it for connections already open. */
+    private final LongSupplier upstreamTickNanos;
+    /** The delay the pending check was scheduled with. */
+    private long scheduledDelay;
     private ProxyHandler owner;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.HEADER;
@@ -41,21 +45,26 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
     private ScheduledFuture<?> check;
 
     /**
-     * @param upstreamTickNanos the shortest upstream response, per-try or idle timeout of the config
+     * @param upstreamTickNanos the running config's shortest upstream response, per-try or idle timeout
      *                          ({@link Long#MAX_VALUE} when there is none)
      */
-    public ClientTimeoutHandler(LimitsConfig limits, long upstreamTickNanos) {
+    public ClientTimeoutHandler(LimitsConfig limits, LongSupplier upstreamTickNanos) {
         long header = limits.headerReadTimeout().toNanos();
         this.headerNanos = header <= 0 ? header : header + ThreadLocalRandom.current().nextLong(header / HEADER_SPREAD + 1);
         this.idleNanos = limits.clientIdleTimeout().toNanos();
-        long tick = upstreamTickNanos;
+        this.upstreamTickNanos = upstreamTickNanos;
+    }
+
+    /** How far apart checks may be: no further than the shortest deadline they enforce. */
+    private long tickNanos() {
+        long tick = upstreamTickNanos.getAsLong();
         if (headerNanos > 0) {
             tick = Math.min(tick, headerNanos);
         }
         if (idleNanos > 0) {
             tick = Math.min(tick, idleNanos);
         }
-        this.tickNanos = tick;
+        return tick;
     }
 
     /** Set once the pipeline is built; the owner answers 408. */
@@ -71,7 +80,7 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         enter(Phase.HEADER);
-        schedule(tickNanos);
+        schedule(tickNanos());
         ctx.fireChannelActive();
     }
 
@@ -104,6 +113,12 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
 
     void requestHeadReceived() {
         enter(Phase.BUSY);
+        // A reload that shortened an upstream timeout: the check pending from before may come too late.
+        long tick = tickNanos();
+        if (tick != Long.MAX_VALUE && (check == null || tick < scheduledDelay)) {
+            cancelCheck();
+            schedule(tick);
+        }
     }
 
     void awaitNextRequest() {
@@ -116,7 +131,8 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
     }
 
     private void schedule(long delayNanos) {
-        if (tickNanos != Long.MAX_VALUE && check == null) {
+        if (delayNanos != Long.MAX_VALUE && check == null) {
+            scheduledDelay = delayNanos;
             check = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
@@ -127,10 +143,11 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
             return;
         }
         long now = System.nanoTime();
+        long tick = tickNanos();
         if (phase == Phase.BUSY) {
             long next = owner.checkExchange(now);
             if (ctx.channel().isActive()) {
-                schedule(Math.min(next, tickNanos));
+                schedule(Math.min(next, tick));
             }
             return;
         }
@@ -144,7 +161,7 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
             }
             return;
         }
-        long remaining = limit > 0 ? limit - elapsed : tickNanos;
-        schedule(Math.min(remaining, tickNanos));
+        long remaining = limit > 0 ? limit - elapsed : tick;
+        schedule(Math.min(remaining, tick));
     }
 }

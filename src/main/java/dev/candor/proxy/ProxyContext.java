@@ -32,6 +32,7 @@ public final class ProxyContext {
     private final Shared shared;
     /** The ticker's monotonic clock, made once: every exchange's trace reads it. */
     private final LongSupplier nanoClock;
+    private final long shortestUpstreamTimeoutNanos;
 
     /** What outlives a reload. */
     private record Shared(ConnectionPools pools, AccessLog accessLog, RecentFailures failures, Metrics metrics,
@@ -73,6 +74,7 @@ public final class ProxyContext {
         this.nanoClock = shared.ticker::nanoTime;
         this.upstreams = requireNonNull(upstreams, "upstreams");
         this.shared = shared;
+        this.shortestUpstreamTimeoutNanos = shortestUpstreamTimeout(config);
     }
 
     /** The context of a reloaded config: new routes and upstreams, the same pools, logs, metrics and drain flag. */
@@ -85,6 +87,10 @@ public final class ProxyContext {
      * far apart a connection's deadline checks may be; {@link Long#MAX_VALUE} when none is set.
      */
     public long shortestUpstreamTimeoutNanos() {
+        return shortestUpstreamTimeoutNanos;
+    }
+
+    private static long shortestUpstreamTimeout(CandorConfig config) {
         long min = Long.MAX_VALUE;
         for (dev.candor.config.UpstreamConfig u : config.upstreams().values()) {
             for (java.time.Duration d : java.util.List.of(u.timeouts().response(), u.timeouts().idle(),

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +32,8 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
     private static final int REQUEST_LINE_SLACK = 64;
 
     private final Supplier<ProxyContext> contexts;
+    /** What the running config's timeouts make of a connection's deadline checks (see ClientTimeoutHandler). */
+    private final LongSupplier upstreamTick;
     private final ConnectionTracker tracker;
     /** The running context and what its limits make of a pipeline; rebuilt when a reload swaps the context. */
     private volatile Settings settings;
@@ -40,7 +43,7 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
     private final long handshakeTimeoutMillis;
     private final boolean proxyProtocol;
 
-    private record Settings(ProxyContext context, HttpDecoderConfig decoderConfig, long upstreamTickNanos) {
+    private record Settings(ProxyContext context, HttpDecoderConfig decoderConfig) {
         static Settings of(ProxyContext context) {
             LimitsConfig limits = context.config().limits();
             HttpDecoderConfig decoderConfig = new HttpDecoderConfig()
@@ -50,7 +53,7 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
                     .setValidateHeaders(true)
                     .setStrictLineParsing(true)
                     .setAllowDuplicateContentLengths(false);
-            return new Settings(context, decoderConfig, context.shortestUpstreamTimeoutNanos());
+            return new Settings(context, decoderConfig);
         }
     }
 
@@ -68,6 +71,7 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
                                  String hsts, int redirectToHttps, boolean proxyProtocol) {
         this.proxyProtocol = proxyProtocol;
         this.contexts = contexts;
+        this.upstreamTick = () -> contexts.get().shortestUpstreamTimeoutNanos();
         this.tracker = tracker;
         this.tls = tls;
         this.hsts = hsts == null ? null : new HstsHandler(hsts);
@@ -101,7 +105,7 @@ final class DownstreamChannelInitializer extends ChannelInitializer<SocketChanne
             settings = s;
         }
         HttpDecoderConfig decoderConfig = s.decoderConfig();
-        ClientTimeoutHandler timeouts = new ClientTimeoutHandler(current.config().limits(), s.upstreamTickNanos());
+        ClientTimeoutHandler timeouts = new ClientTimeoutHandler(current.config().limits(), upstreamTick);
         ProxyHandler proxy = new ProxyHandler(contexts, timeouts, tls != null);
         timeouts.owner(proxy);
         ch.pipeline().addLast("client-timeouts", timeouts);

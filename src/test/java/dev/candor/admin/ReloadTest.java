@@ -2,6 +2,8 @@ package dev.candor.admin;
 
 import dev.candor.testing.AdminUnderTest;
 import dev.candor.testing.Cleanup;
+import dev.candor.testing.RawHttp;
+import dev.candor.testing.RawResponse;
 import dev.candor.testing.Reply;
 import dev.candor.testing.TestBackend;
 import dev.candor.testing.TestDnsServer;
@@ -205,6 +207,28 @@ class ReloadTest {
         JsonNode last = t.json("/api/status").get("config").get("last_reload");
         assertThat(last.get("ok").asBoolean()).isFalse();
         assertThat(last.get("errors").size()).isEqualTo(3);
+    }
+
+    @Test
+    void aShorterTimeoutAppliesAtOnceToKeepAliveConnectionsOpenedBeforeTheReload() {
+        TestBackend app = keep(TestBackend.start((request, reply) -> {
+            if (request.uri().startsWith("/hang")) {
+                reply.hang();
+            } else {
+                reply.send(200, "app");
+            }
+        }));
+        AdminUnderTest t = keep(AdminUnderTest.start(dir, config(app.port(), "30s", "spare", app.port())));
+        RawHttp client = keep(RawHttp.connect(t.address()));
+        assertThat(client.send(RawHttp.request("GET", "/before")).read().status()).isEqualTo(200);
+
+        assertThat(t.reload(config(app.port(), "200ms", "spare", app.port())).statusCode()).isEqualTo(200);
+
+        // Before the fix, the connection's deadline checks kept the old config's spacing (here the 10 s
+        // header_read_timeout) and the 504 came seconds late; 5 s is far above 200 ms and far below that.
+        RawResponse timedOut = client.readTimeout(Duration.ofSeconds(5)).send(RawHttp.request("GET", "/hang")).read();
+        assertThat(timedOut.status()).isEqualTo(504);
+        assertThat(timedOut.header("Proxy-Status")).contains("error=http_response_timeout");
     }
 
     @Test
