@@ -157,6 +157,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case "errors" -> journal.errors(ctx, keepAlive, get, p, uri);
             case "events" -> journal.events(ctx, keepAlive, get, p, uri);
+            case "counts" -> journal.counts(ctx, keepAlive, get, p, uri);
             case "reload" -> {
                 if (!post || p.size() != 2) {
                     Replies.notAllowed(ctx, keepAlive, "POST");

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +23,14 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The admin endpoints that may read the journal file ({@code /api/errors} with {@code since}/{@code until}
- * or an id no longer in memory, {@code /api/events}): they check the query on the admin event loop, read
+ * or an id no longer in memory, {@code /api/events}, {@code /api/counts}): they check the query on the admin event loop, read
  * the file on the admin work thread, and answer back on the event loop.
  */
 final class JournalEndpoints {
     private static final Logger log = LoggerFactory.getLogger(JournalEndpoints.class);
     private static final int DEFAULT_ERRORS = 50;
     private static final int DEFAULT_EVENTS = 1000;
+    private static final Duration DEFAULT_COUNTS_RANGE = Duration.ofHours(1);
 
     private final CandorServer server;
     private final Executor work;
@@ -118,6 +120,35 @@ final class JournalEndpoints {
             return;
         }
         offload(ctx, keepAlive, () -> JournalView.events(server.journal(), from, to, limit));
+    }
+
+    void counts(ChannelHandlerContext ctx, boolean keepAlive, boolean get, List<String> p, QueryStringDecoder uri) {
+        if (p.size() != 2) {
+            Replies.notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+            return;
+        }
+        if (!get) {
+            Replies.notAllowed(ctx, keepAlive, "GET");
+            return;
+        }
+        Instant now = Instant.now();
+        Instant from;
+        Instant to;
+        Long step;
+        try {
+            Instant until = JournalView.instant("until", parameter(uri, "until"), now);
+            to = until == null ? now : until;
+            Instant since = JournalView.instant("since", parameter(uri, "since"), now);
+            from = since == null ? to.minus(DEFAULT_COUNTS_RANGE) : since;
+            step = JournalView.step(parameter(uri, "step"));
+            if (!from.isBefore(to)) {
+                throw new JournalView.BadParameter("since (" + from + ") must be before until (" + to + ")");
+            }
+        } catch (JournalView.BadParameter e) {
+            Replies.problem(ctx, keepAlive, BAD_REQUEST, "bad-parameter", e.getMessage(), Map.of());
+            return;
+        }
+        offload(ctx, keepAlive, () -> JournalView.counts(server.journal(), from, to, step));
     }
 
     /** A read of the journal file, on the work thread; the reply goes back on the admin loop. */
