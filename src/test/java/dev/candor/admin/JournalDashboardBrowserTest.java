@@ -1,5 +1,6 @@
 package dev.candor.admin;
 
+import dev.candor.event.Event;
 import dev.candor.testing.AdminUnderTest;
 import dev.candor.testing.Cleanup;
 import dev.candor.testing.HeadlessChromium;
@@ -139,7 +140,11 @@ class JournalDashboardBrowserTest {
         // The second process, on the same journal file, checks its endpoints: the refusing one turns unhealthy.
         AdminUnderTest second = cleanup.add(AdminUnderTest.start(dir, yaml("3s",
                 "health_check: { type: tcp, interval: 100ms, timeout: 100ms, unhealthy_threshold: 2 }", app.port(), refusing)));
-        await().untilAsserted(() -> assertThat(kinds(second)).contains("health"));
+        // A kind the page has no code for (other parts of Candor add kinds): shown the same way.
+        Instant newKindTime = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        second.server().journal().record(new Event(newKindTime, "example_new_kind", "somewhere",
+                "an event of a kind the dashboard does not know", Map.of("answer", "42")));
+        await().untilAsserted(() -> assertThat(kinds(second)).contains("health", "example_new_kind"));
         JsonNode events = second.json("/api/events?since=1h").get("events");
 
         browser.get(second.adminUri("/").toString());
@@ -183,6 +188,12 @@ class JournalDashboardBrowserTest {
         }
         assertThat(health.x()).isGreaterThanOrEqualTo(start.x());
         chromium.screenshot("dashboard-journal-1h");
+
+        browser.findElement(By.cssSelector("button.marker[data-kind='example_new_kind']")).click();
+        wait.until(d -> "example_new_kind".equals(d.findElement(By.id("event-detail")).getDomAttribute("data-kind")));
+        assertThat(text("event-detail")).contains("example_new_kind").contains("since the last start")
+                .contains(newKindTime.toString()).contains("an event of a kind the dashboard does not know")
+                .contains("somewhere").contains("answer").contains("42");
         assertThat(browser.findElement(By.cssSelector(".before-start")).getText()).isEqualTo("before the last start");
         assertThat(browser.findElement(By.cssSelector("button.marker[data-kind='start'][data-this-run='true']")).getText())
                 .isEqualTo("start");

@@ -129,7 +129,7 @@ window.CandorErrorsChart = (function () {
       for (const [id, m] of markers) m.classList.toggle("selected", id === selected);
       const facts = Object.entries(e.facts || {});
       detail.replaceChildren(
-        el("h3", {}, e.kind, el("small", {}, e.this_run ? "since the last start" : "before the last start")),
+        el("h3", {}, e.kind, " ", el("small", {}, e.this_run ? "since the last start" : "before the last start")),
         el("p", { class: "when" }, when(e.time)),
         el("p", {}, e.summary),
         el("dl", {},
