@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/slow-clients.sh: does a crowd of slow clients hurt everyone else?
 #
-# Candor in front of a fast nginx backend serves a normal keep-alive load (wrk, 100 B responses) in
+# A proxy (Candor; nginx or HAProxy with PROXY=, for comparison) in front of a fast nginx backend
+# serves a normal keep-alive load (wrk, 100 B responses) in
 # rounds that alternate between
 #   quiet    only the wrk load
 #   crowded  the same load while SLOW_CONNECTIONS hostile clients are held open:
@@ -9,7 +10,7 @@
 #              slow body   send a head announcing a 1 MiB body, then one body byte every SLOW_INTERVAL
 #                          (to a backend that reads the whole body before it answers)
 #              slow reader ask for 1 MiB and never read it
-#            a client whose connection Candor closes (header_read_timeout, timeouts.idle) connects again
+#            a client whose connection the proxy closes (its head or idle deadline) connects again
 #            at once, so the crowd stays at its size for the whole round
 # and reports wrk's p99 both ways (median of the rounds) with the crowd's own counts. The target of
 # docs/performance.md: crowded p99 within 1.5x of quiet p99.
@@ -19,7 +20,9 @@
 # Environment (defaults in brackets): ROUNDS [3]  DURATION [10s]  WARMUP [15s]  CONNECTIONS [50]
 #   SLOW_CONNECTIONS [5000]  SLOW_MIX ["80 10 10": percent slowloris, slow body, slow reader]
 #   SLOW_INTERVAL [1]: seconds between a slow client's bytes  PORT_BASE [29180]
-#   CANDOR_CPUS [1]  LOAD_CPUS [0]: wrk, the crowd and the backend
+#   CANDOR_CPUS [1]: the proxy's CPU  LOAD_CPUS [0]: wrk, the crowd and the backend
+#   PROXY [candor]: candor, nginx or haproxy, each with one worker and the same limits (10 s for a
+#   request head, 60 s for an idle client connection)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +37,8 @@ SLOW_INTERVAL="${SLOW_INTERVAL:-1}"
 PORT_BASE="${PORT_BASE:-29180}"
 CANDOR_CPUS="${CANDOR_CPUS:-1}"
 LOAD_CPUS="${LOAD_CPUS:-0}"
+PROXY="${PROXY:-candor}"
+case "$PROXY" in candor|nginx|haproxy) ;; *) echo "PROXY must be candor, nginx or haproxy" >&2; exit 2 ;; esac
 BACKEND_PORT=$PORT_BASE
 CANDOR_PORT=$((PORT_BASE + 1))
 SINK_PORT=$((PORT_BASE + 2))
@@ -41,13 +46,15 @@ SINK_PORT=$((PORT_BASE + 2))
 log() { printf '[slow %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-for tool in nginx wrk python3; do
+tools=(nginx wrk python3)
+[ "$PROXY" = haproxy ] && tools+=(haproxy)
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null 2>&1 && continue
   [ "$(id -u)" = 0 ] || die "$tool is missing (run as root to have it installed)"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk python3 >/dev/null
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk python3 haproxy >/dev/null
 done
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-[ -f "$root/target/candor.jar" ] || (cd "$root" && ./mvnw -B -q -DskipTests package)
+[ "$PROXY" != candor ] || [ -f "$root/target/candor.jar" ] || (cd "$root" && ./mvnw -B -q -DskipTests package)
 
 tmp="$(mktemp -d /tmp/candor-slow.XXXXXX)"
 pids=()
@@ -59,7 +66,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkdir -p "$tmp/www" "$tmp/nginx/logs"
+mkdir -p "$tmp/www" "$tmp/nginx/logs" "$tmp/nginx-proxy"
 chmod 755 "$tmp" "$tmp/www"
 head -c 100 /dev/zero | tr '\0' 'x' >"$tmp/www/100b"
 head -c 1048576 /dev/zero | tr '\0' 'x' >"$tmp/www/1m"
@@ -102,6 +109,61 @@ upstreams:
       - address: 127.0.0.1:$BACKEND_PORT
     pool:
       max_connections: 4096
+EOF
+
+# The same front as nginx and as HAProxy: one worker, a 10 s head deadline, 60 s for an idle client,
+# streamed request bodies, upstream keep-alive.
+cat >"$tmp/nginx-proxy.conf" <<EOF
+worker_processes 1;
+worker_rlimit_nofile 65536;
+daemon off;
+pid $tmp/nginx-proxy/nginx.pid;
+error_log $tmp/nginx-proxy/error.log crit;
+events { worker_connections 20000; }
+http {
+  access_log $tmp/nginx-proxy/access.log combined buffer=64k flush=1s;
+  client_header_timeout 10s;
+  keepalive_timeout 60s;
+  keepalive_requests 1000000;
+  client_max_body_size 0;
+  client_body_temp_path $tmp/nginx-proxy/body;
+  proxy_temp_path $tmp/nginx-proxy/proxy;
+  proxy_http_version 1.1;
+  proxy_set_header Connection "";
+  proxy_request_buffering off;
+  proxy_max_temp_file_size 0;
+  proxy_read_timeout 600s;
+  proxy_send_timeout 600s;
+  upstream backend { server 127.0.0.1:$BACKEND_PORT; keepalive 1024; }
+  upstream sink { server 127.0.0.1:$SINK_PORT; keepalive 16; }
+  server {
+    listen 127.0.0.1:$CANDOR_PORT backlog=4096;
+    location / { proxy_pass http://backend; }
+    location /upload { proxy_pass http://sink; }
+  }
+}
+EOF
+cat >"$tmp/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 20000
+defaults
+  mode http
+  http-reuse always
+  timeout connect 5s
+  timeout client 600s
+  timeout server 600s
+  timeout http-request 10s
+  timeout http-keep-alive 60s
+  maxconn 20000
+frontend slow
+  bind 127.0.0.1:$CANDOR_PORT
+  use_backend sink if { path_beg /upload }
+  default_backend backend
+backend backend
+  server b1 127.0.0.1:$BACKEND_PORT
+backend sink
+  server s1 127.0.0.1:$SINK_PORT
 EOF
 
 # The slow bodies' backend: reads a whole Content-Length body before it answers, a thread per connection.
@@ -153,6 +215,7 @@ kinds += ["reader"] * (total - len(kinds))
 HEAD = b"GET /100b HTTP/1.1\r\nHost: slow\r\nUser-Agent: slowloris\r\nX-Pad: " + b"a" * 200 + b"\r\n\r\n"
 BODY_HEAD = b"POST /upload HTTP/1.1\r\nHost: slow\r\nContent-Length: 1048576\r\n\r\n"
 READER = b"GET /1m HTTP/1.1\r\nHost: slow\r\n\r\n"
+CLOSE, CLOSE_WAIT = 7, 8   # tcpi_state values: the peer has closed
 sel = selectors.DefaultSelector()
 conns = {}   # socket -> [kind, bytes sent, next send time]
 closed_by_proxy = reconnects = failed = 0
@@ -169,7 +232,10 @@ def open_one(kind):
         s.close()
         return
     conns[s] = [kind, 0, time.monotonic() + interval]
-    sel.register(s, selectors.EVENT_READ)
+    if kind != "reader":
+        # A reader never reads, so its socket would be readable forever and the select loop would spin;
+        # whether the proxy closed it is read from the TCP state in the once-a-second pass instead.
+        sel.register(s, selectors.EVENT_READ)
 
 for k in kinds:
     open_one(k)
@@ -180,8 +246,6 @@ while True:
     for key, _ in sel.select(timeout=max(0.0, min(0.2, next_round - now))):
         s = key.fileobj
         kind = conns[s][0]
-        if kind == "reader":
-            continue  # never read: the proxy's writes back up
         try:
             data = s.recv(65536)
         except OSError:
@@ -203,10 +267,16 @@ while True:
                 s.send(BODY_HEAD if sent == 0 else b"x"); st[1] += 1
             elif sent == 0:
                 s.send(READER); st[1] += 1
+            elif s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] in (CLOSE_WAIT, CLOSE):
+                s.close(); del conns[s]
+                closed_by_proxy += 1; reconnects += 1
+                open_one(kind)
         except (BlockingIOError, InterruptedError):
             pass
         except OSError:
-            sel.unregister(s); s.close(); del conns[s]
+            if kind != "reader":
+                sel.unregister(s)
+            s.close(); del conns[s]
             closed_by_proxy += 1; reconnects += 1
             open_one(kind)
     if now - last >= 1:
@@ -225,10 +295,16 @@ EOF
 
 taskset -c "$LOAD_CPUS" nginx -c "$tmp/nginx.conf" -p "$tmp/nginx" & pids+=($!)
 taskset -c "$LOAD_CPUS" python3 "$tmp/sink.py" "$SINK_PORT" & pids+=($!)
-(cd "$root" && exec taskset -c "$CANDOR_CPUS" ./candor run -c "$tmp/candor.yaml" >"$tmp/candor.out" 2>&1) & pids+=($!)
+case "$PROXY" in
+  candor) (cd "$root" && exec taskset -c "$CANDOR_CPUS" ./candor run -c "$tmp/candor.yaml" >"$tmp/proxy.out" 2>&1) & ;;
+  nginx) taskset -c "$CANDOR_CPUS" nginx -c "$tmp/nginx-proxy.conf" -p "$tmp/nginx-proxy" >"$tmp/proxy.out" 2>&1 & ;;
+  haproxy) taskset -c "$CANDOR_CPUS" haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/proxy.out" 2>&1 & ;;
+esac
+pids+=($!)
+log "proxy under test: $PROXY"
 for i in $(seq 1 300); do
   curl -s -o /dev/null "http://127.0.0.1:$CANDOR_PORT/100b" && break
-  [ "$i" = 300 ] && die "Candor did not answer (see $tmp/candor.out)"
+  [ "$i" = 300 ] && die "$PROXY did not answer (see $tmp/proxy.out)"
   sleep 0.1
 done
 
@@ -261,12 +337,13 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "crowded $r $c held=$est" >>"$results"
   kill "$crowd" 2>/dev/null || true
   wait "$crowd" 2>/dev/null || true
-  for i in $(seq 1 300); do   # let Candor notice the crowd is gone
+  for i in $(seq 1 300); do   # let the proxy notice the crowd is gone
     [ "$(ss -Htn state established "( sport = :$CANDOR_PORT )" | wc -l)" -lt 100 ] && break
     sleep 0.1
   done
 done
 
+echo "Proxy: $PROXY"
 python3 - "$results" "$SLOW_CONNECTIONS" "$SLOW_MIX" "$SLOW_INTERVAL" <<'EOF'
 import statistics, sys
 rows = {"quiet": [], "crowded": []}
@@ -286,7 +363,7 @@ for name, rs in rows.items():
           sum(int(r["errors"]) for r in rs), sum(int(r["non2xx"]) for r in rs)))
 print()
 print("Crowd: %s connections (%s%% slowloris, %s%% slow body, %s%% slow reader), one byte every %s s; held at the "
-      "start of each crowded round: %s; closed by Candor during the round (then reopened): %s." % (
+      "start of each crowded round: %s; closed by the proxy during the round (then reopened): %s." % (
       sys.argv[2], mix[0], mix[1], mix[2], sys.argv[4], " / ".join(r.get("held", "?") for r in rows["crowded"]),
       " / ".join(r.get("closed_by_proxy", "?") for r in rows["crowded"])))
 print()

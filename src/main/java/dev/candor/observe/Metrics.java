@@ -39,6 +39,8 @@ public final class Metrics {
     private final ConcurrentHashMap<String, LongAdder> mirrorCounts = new ConcurrentHashMap<>();
     private final Gauge tunnelsOpen;
     private final Counter rateLimited;
+    private final Counter unkeptReports;
+    private final Counter refusedConnections;
     private final CounterDataPoint tunnelBytesToClient;
     private final CounterDataPoint tunnelBytesToUpstream;
     private final LongAdder openTunnels = new LongAdder();
@@ -95,6 +97,14 @@ public final class Metrics {
         rateLimited = Counter.builder().name("candor_rate_limit_requests_total")
                 .help("Requests that met a route's rate_limit, by route and result (allowed or limited)")
                 .labelNames("route", "result").register(registry);
+        unkeptReports = Counter.builder().name("candor_failure_reports_unkept_total")
+                .help("Client faults (slow or malformed requests that reached no upstream) counted and logged but"
+                        + " whose full report was not kept in /api/errors and the journal: more than a few a second"
+                        + " arrived, by RFC 9209 error type")
+                .labelNames("error").register(registry);
+        refusedConnections = Counter.builder().name("candor_client_connections_refused_total")
+                .help("Client connections closed before a byte was read, by reason (max_connections_per_ip)")
+                .labelNames("reason").register(registry);
         reloads.initLabelValues("success");
         reloads.initLabelValues("failure");
         for (int i = 0; i < errorCounts.length; i++) {
@@ -128,6 +138,16 @@ public final class Metrics {
         requireNonNull(type, "type");
         errors.labelValues(type.token(), upstream == null ? "" : upstream, endpoint == null ? "" : endpoint).inc();
         errorCounts[type.ordinal()].increment();
+    }
+
+    /** A client fault was counted without keeping its report. */
+    public void unkeptReport(ErrorType type) {
+        unkeptReports.labelValues(type.token()).inc();
+    }
+
+    /** A client connection was closed at once, for {@code reason} (a config key's last part). */
+    public void connectionRefused(String reason) {
+        refusedConnections.labelValues(reason).inc();
     }
 
     /**

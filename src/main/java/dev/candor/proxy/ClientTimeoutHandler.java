@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +15,11 @@ import java.util.concurrent.TimeUnit;
  * however slowly it trickles in; an idle keep-alive connection is closed after
  * {@code limits.client_idle_timeout}.
  *
+ * <p>Each connection's header deadline is drawn between {@code header_read_timeout} and a quarter more
+ * ({@link #HEADER_SPREAD}): a crowd of slowloris connections opened together would otherwise time out
+ * together, every wave of timeouts and reconnects a burst of work on one event loop. Spread, the waves
+ * flatten out within a few rounds.
+ *
  * <p>One self-rescheduling check per connection, never more than the shortest timeout apart, instead of
  * timers per request: a phase change is then just two field writes, and the check still fires before any
  * deadline passes. While a request is in flight the same check enforces the upstream's
@@ -21,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClientTimeoutHandler extends ChannelDuplexHandler {
     private enum Phase { HEADER, BUSY, IDLE }
+
+    /** The header deadline is spread over {@code header_read_timeout / HEADER_SPREAD} past it. */
+    static final int HEADER_SPREAD = 4;
 
     private final long headerNanos;
     private final long idleNanos;
@@ -36,7 +45,8 @@ public final class ClientTimeoutHandler extends ChannelDuplexHandler {
      *                          ({@link Long#MAX_VALUE} when there is none)
      */
     public ClientTimeoutHandler(LimitsConfig limits, long upstreamTickNanos) {
-        this.headerNanos = limits.headerReadTimeout().toNanos();
+        long header = limits.headerReadTimeout().toNanos();
+        this.headerNanos = header <= 0 ? header : header + ThreadLocalRandom.current().nextLong(header / HEADER_SPREAD + 1);
         this.idleNanos = limits.clientIdleTimeout().toNanos();
         long tick = upstreamTickNanos;
         if (headerNanos > 0) {

@@ -55,6 +55,11 @@ final class FailureRecorder {
             context.journal().ended(routeName(f), upstreamName(f), f.status, null, null);
             return;
         }
+        if (f.failure.signal() == Signal.CLIENT_FAULT && !context.keepClientFault()) {
+            context.metrics().unkeptReport(error);
+            context.journal().ended(routeName(f), upstreamName(f), f.status, error, null);
+            return;
+        }
         List<AttemptReport> attempts = new ArrayList<>(f.attempts.size());
         for (Attempt a : f.attempts) {
             attempts.add(a.report());

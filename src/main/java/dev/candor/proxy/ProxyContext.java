@@ -36,7 +36,8 @@ public final class ProxyContext {
     /** What outlives a reload. */
     private record Shared(ConnectionPools pools, AccessLog accessLog, RecentFailures failures, Metrics metrics,
                           LongAdder staleRetries, AtomicBoolean draining, Ticker ticker, FilterChains chains,
-                          RedisBuckets rateLimitStore, RequestJournal journal, EventSink events) {
+                          RedisBuckets rateLimitStore, RequestJournal journal, EventSink events,
+                          ClientFaultSampling clientFaults) {
     }
 
     public ProxyContext(CandorConfig config, Upstreams upstreams, ConnectionPools pools, AccessLog accessLog,
@@ -55,7 +56,7 @@ public final class ProxyContext {
         this(config, upstreams, new Shared(requireNonNull(pools, "pools"), requireNonNull(accessLog, "accessLog"),
                 requireNonNull(failures, "failures"), requireNonNull(metrics, "metrics"), new LongAdder(),
                 new AtomicBoolean(), Ticker.SYSTEM, new FilterChains(metrics, rateLimitStore), rateLimitStore,
-                RequestJournal.NONE, EventSink.NONE));
+                RequestJournal.NONE, EventSink.NONE, new ClientFaultSampling()));
     }
 
     /** The same context writing requests to {@code journal} and events (ejections) to {@code events}. */
@@ -63,7 +64,7 @@ public final class ProxyContext {
         Shared s = shared;
         return new ProxyContext(config, upstreams, new Shared(s.pools, s.accessLog, s.failures, s.metrics,
                 s.staleRetries, s.draining, s.ticker, s.chains, s.rateLimitStore, requireNonNull(journal, "journal"),
-                requireNonNull(events, "events")));
+                requireNonNull(events, "events"), s.clientFaults));
     }
 
     private ProxyContext(CandorConfig config, Upstreams upstreams, Shared shared) {
@@ -112,7 +113,7 @@ public final class ProxyContext {
         Shared s = shared;
         return new ProxyContext(config, upstreams, new Shared(s.pools, s.accessLog, s.failures, s.metrics,
                 s.staleRetries, s.draining, requireNonNull(ticker, "ticker"), s.chains, s.rateLimitStore, s.journal,
-                s.events));
+                s.events, s.clientFaults));
     }
 
     /** Where exchanges read the time. */
@@ -165,7 +166,6 @@ public final class ProxyContext {
         return shared.failures;
     }
 
-    /** What requests record for Prometheus and the dashboard. */
     /** Where finished requests are counted and failures kept beyond memory. */
     public RequestJournal journal() {
         return shared.journal;
@@ -176,6 +176,7 @@ public final class ProxyContext {
         return shared.events;
     }
 
+    /** What requests record for Prometheus and the dashboard. */
     public Metrics metrics() {
         return shared.metrics;
     }
@@ -186,6 +187,11 @@ public final class ProxyContext {
      */
     public long staleRetries() {
         return shared.staleRetries.sum();
+    }
+
+    /** True when a client fault's full report is kept (see {@link ClientFaultSampling}). */
+    boolean keepClientFault() {
+        return shared.clientFaults.keep();
     }
 
     void countStaleRetry() {

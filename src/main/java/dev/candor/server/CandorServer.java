@@ -3,20 +3,15 @@ package dev.candor.server;
 import dev.candor.client.ConnectionPools;
 import dev.candor.client.DnsRefresher;
 import dev.candor.client.DnsResolver;
-import dev.candor.client.FailureClassifier;
 import dev.candor.config.DnsConfig;
 import dev.candor.client.HealthProbe;
 import dev.candor.health.HealthChecker;
 import dev.candor.upstream.Endpoint;
 import dev.candor.upstream.Upstream;
-import dev.candor.client.TlsSupport;
 import dev.candor.client.Transport;
 import dev.candor.client.UpstreamTlsContexts;
-import dev.candor.config.FileWatcher;
 import dev.candor.config.CandorConfig;
-import dev.candor.config.ListenerConfig;
 import dev.candor.event.Event;
-import dev.candor.event.EventSink;
 import dev.candor.journal.Journal;
 import dev.candor.observe.AccessLog;
 import dev.candor.observe.AccessLogs;
@@ -26,9 +21,7 @@ import dev.candor.proxy.ProxyContext;
 import dev.candor.proxy.ProxyHandler;
 import dev.candor.proxy.RedisBuckets;
 import dev.candor.upstream.Upstreams;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +42,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -76,16 +68,13 @@ public final class CandorServer implements AutoCloseable {
     private final ConnectionPools pools;
     private final AccessLog accessLog;
     private final ConnectionTracker tracker;
-    private final List<Channel> acceptors;
-    private final List<InetSocketAddress> addresses;
+    private final Listeners listeners;
     private final HealthProbe probe;
     private final RandomGenerator random;
     /** One health checker per running upstream object, so a reload starts and stops them one by one. */
     private final Map<Upstream, HealthChecker> health = new HashMap<>();
-    private final FileWatcher certificateWatcher;
     private final UpstreamTlsContexts upstreamTls;
     /** Each listener's TLS termination, or null for a plain one, in listener order. */
-    private final List<TlsTermination> terminations;
     private final DnsResolver resolver;
     private final DnsRefresher dns;
     private final Instant startedAt = Instant.now();
@@ -95,15 +84,12 @@ public final class CandorServer implements AutoCloseable {
     private volatile Boolean drainedInTime;
 
     private CandorServer(Transport transport, EventLoopGroup group, AtomicReference<ProxyContext> context,
-                         ConnectionPools pools, AccessLog accessLog, ConnectionTracker tracker, List<Channel> acceptors,
+                         ConnectionPools pools, AccessLog accessLog, ConnectionTracker tracker, Listeners listeners,
                          HealthProbe probe, RandomGenerator random, DnsResolver resolver, DnsRefresher dns,
-                         FileWatcher certificateWatcher, UpstreamTlsContexts upstreamTls,
-                         List<TlsTermination> terminations, Journal journal) {
+                         UpstreamTlsContexts upstreamTls, Journal journal) {
         this.journal = journal;
-        this.terminations = terminations;
         this.probe = probe;
         this.random = random;
-        this.certificateWatcher = certificateWatcher;
         this.upstreamTls = upstreamTls;
         this.resolver = resolver;
         this.dns = dns;
@@ -113,8 +99,7 @@ public final class CandorServer implements AutoCloseable {
         this.pools = pools;
         this.accessLog = accessLog;
         this.tracker = tracker;
-        this.acceptors = acceptors;
-        this.addresses = acceptors.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+        this.listeners = listeners;
     }
 
     /** Starts with the access log the config names. */
@@ -142,53 +127,20 @@ public final class CandorServer implements AutoCloseable {
                 new ProxyContext(config, upstreams, pools, accessLog, new RecentFailures(RECENT_FAILURES), new Metrics(),
                         rateLimitStore)
                         .withJournal(journal, journal));
-        ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections());
-        // A watcher thread only when some listener has certificate files to watch.
-        FileWatcher certificateWatcher = config.listeners().stream().anyMatch(l -> l.tls() != null)
-                ? FileWatcher.start("certificates") : null;
-        List<Channel> acceptors = new ArrayList<>();
-        List<TlsTermination> terminations = new ArrayList<>();
+        ConnectionTracker tracker = new ConnectionTracker(config.limits().maxConnections(), context.get().metrics());
+        Listeners listeners;
         try {
-            for (ListenerConfig listener : config.listeners()) {
-                DownstreamChannelInitializer initializer = initializer(listener, context::get, tracker, certificateWatcher,
-                        terminations, journal);
-                ServerBootstrap bootstrap = new ServerBootstrap()
-                        .group(group)
-                        .channel(transport.serverChannel())
-                        .option(ChannelOption.SO_BACKLOG, 1024)
-                        .option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(initializer);
-                InetSocketAddress address = new InetSocketAddress(listener.address().host(), listener.address().port());
-                Channel ch;
-                try {
-                    ch = bootstrap.bind(address).sync().channel();
-                } catch (Exception e) {
-                    throw new IOException("listener '" + listener.name() + "' cannot bind " + listener.address()
-                            + ": " + FailureClassifier.bindFailure(e, listener.address().toString()), e);
-                }
-                acceptors.add(ch);
-                log.info("listener {} on {} ({}{}{})", listener.name(), ch.localAddress(), transport.name(),
-                        listener.tls() != null ? ", TLS" : listener.redirectToHttps() > 0
-                                ? ", redirects to https port " + listener.redirectToHttps() : "",
-                        listener.proxyProtocol() ? ", PROXY protocol" : "");
-            }
+            listeners = Listeners.bind(config.listeners(), transport, group, context::get, tracker, journal);
         } catch (IOException | RuntimeException e) {
-            if (certificateWatcher != null) {
-                certificateWatcher.close();
-            }
-            acceptors.forEach(Channel::close);
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             accessLog.close();
             journal.close();
             throw e;
         }
-        tracker.acceptors(acceptors);
         DnsResolver resolver = new DnsResolver(config.dns(), group.next(), transport, Clock.systemUTC());
         DnsRefresher dns = new DnsRefresher(resolver, config.dns(), Clock.systemUTC(), journal);
-        CandorServer server = new CandorServer(transport, group, context, pools, accessLog, tracker, acceptors,
-                new HealthProbe(transport, Clock.systemUTC(), upstreamTls), random, resolver, dns, certificateWatcher,
-                upstreamTls, terminations, journal);
+        CandorServer server = new CandorServer(transport, group, context, pools, accessLog, tracker, listeners,
+                new HealthProbe(transport, Clock.systemUTC(), upstreamTls), random, resolver, dns, upstreamTls, journal);
         journal.record(startEvent(config, server.addresses()));
         synchronized (server) {
             upstreams.all().forEach(server::startUpstream);
@@ -274,13 +226,7 @@ public final class CandorServer implements AutoCloseable {
         }
         ProxyContext old = context.get();
         upstreamTls.update(next.upstreams().values());
-        // Same listeners (or the reload was refused): only their certificates may differ.
-        for (int i = 0; i < terminations.size(); i++) {
-            if (terminations.get(i) != null) {
-                terminations.get(i).reconfigure(next.listeners().get(i).tls(), certificateWatcher,
-                        CERTIFICATE_CHECK_INTERVAL);
-            }
-        }
+        listeners.reconfigure(next.listeners());
         Upstreams upstreams = Upstreams.of(next, old.upstreams(), random, System::nanoTime, Clock.systemUTC());
         List<String> kept = new ArrayList<>();
         List<String> added = new ArrayList<>();
@@ -373,29 +319,9 @@ public final class CandorServer implements AutoCloseable {
         return n;
     }
 
-    /** How often certificate files are checked for changes. */
-    static final Duration CERTIFICATE_CHECK_INTERVAL = Duration.ofSeconds(1);
-
-    /** The pipeline builder of one listener: with its TLS termination (watched for new certificates) or redirect. */
-    private static DownstreamChannelInitializer initializer(ListenerConfig listener, Supplier<ProxyContext> contexts,
-                                                            ConnectionTracker tracker, FileWatcher watcher,
-                                                            List<TlsTermination> terminations, EventSink events) {
-        if (listener.tls() == null) {
-            terminations.add(null);
-            return new DownstreamChannelInitializer(contexts, tracker, null, null, listener.redirectToHttps(),
-                    listener.proxyProtocol());
-        }
-        TlsTermination tls = TlsTermination.start(listener.name(), listener.tls(), TlsSupport.provider(), Clock.systemUTC(),
-                events);
-        tls.watch(watcher, CERTIFICATE_CHECK_INTERVAL);
-        terminations.add(tls);
-        String hsts = listener.tls().hsts() == null ? null : listener.tls().hsts().headerValue();
-        return new DownstreamChannelInitializer(contexts, tracker, tls, hsts, 0, listener.proxyProtocol());
-    }
-
     /** The addresses actually bound, in listener order (useful with port 0). */
     public List<InetSocketAddress> addresses() {
-        return addresses;
+        return listeners.addresses();
     }
 
     public String transportName() {
@@ -498,7 +424,7 @@ public final class CandorServer implements AutoCloseable {
      */
     public boolean shutdownGracefully(Duration grace) {
         context.get().startDraining();
-        acceptors.forEach(a -> a.close().syncUninterruptibly());
+        listeners.stopAccepting();
         for (Channel ch : tracker.channels()) {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ProxyHandler.DRAIN));
         }
@@ -534,14 +460,11 @@ public final class CandorServer implements AutoCloseable {
             return;
         }
         context.get().startDraining();
-        if (certificateWatcher != null) {
-            certificateWatcher.close();
-        }
+        listeners.close();
         dns.close();
         synchronized (this) {
             health.values().forEach(HealthChecker::close);
         }
-        acceptors.forEach(Channel::close);
         tracker.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         pools.close();
         RedisBuckets store = context.get().rateLimitStore();

@@ -1,5 +1,6 @@
 package dev.candor.server;
 
+import dev.candor.observe.Metrics;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -20,10 +21,12 @@ final class ConnectionTracker {
     /** Open connections by client address (limits.max_connections_per_ip); an address with none has no entry. */
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final int max;
+    private final Metrics metrics;
     private volatile List<Channel> acceptors = List.of();
 
-    ConnectionTracker(int max) {
+    ConnectionTracker(int max, Metrics metrics) {
         this.max = max;
+        this.metrics = metrics;
     }
 
     void acceptors(List<Channel> serverChannels) {
@@ -48,7 +51,11 @@ final class ConnectionTracker {
     boolean admit(Channel ch, String address, int maxPerAddress) {
         int n = perAddress.merge(address, 1, Integer::sum);
         ch.closeFuture().addListener(f -> perAddress.computeIfPresent(address, (k, v) -> v <= 1 ? null : v - 1));
-        return maxPerAddress <= 0 || n <= maxPerAddress;
+        if (maxPerAddress <= 0 || n <= maxPerAddress) {
+            return true;
+        }
+        metrics.connectionRefused("max_connections_per_ip");
+        return false;
     }
 
     /** Open connections from {@code address} right now. */

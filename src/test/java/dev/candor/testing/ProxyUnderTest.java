@@ -6,6 +6,7 @@ import dev.candor.config.ConfigLoader;
 import dev.candor.observe.AccessLogEntry;
 import dev.candor.server.CandorServer;
 import dev.candor.upstream.Endpoint;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -180,6 +181,26 @@ public final class ProxyUnderTest implements AutoCloseable {
 
     public List<AccessLogEntry> awaitEntries(int n) {
         return accessLog.awaitEntries(n);
+    }
+
+    /**
+     * The sum of the counter {@code name} (without {@code _total}) over its series whose labels include
+     * {@code labels} (name, value, name, value…), read from the registry; 0 when there is none.
+     */
+    public double counter(String name, String... labels) {
+        double sum = 0;
+        for (var snapshot : server.metrics().registry().scrape()) {
+            if (snapshot instanceof CounterSnapshot c && c.getMetadata().getName().equals(name)) {
+                for (var point : c.getDataPoints()) {
+                    boolean match = true;
+                    for (int i = 0; i + 1 < labels.length; i += 2) {
+                        match &= labels[i + 1].equals(point.getLabels().get(labels[i]));
+                    }
+                    sum += match ? point.getValue() : 0;
+                }
+            }
+        }
+        return sum;
     }
 
     @Override

@@ -48,6 +48,7 @@ class EdgeLimitsTest {
         }
         RawHttp third = connectFrom("127.0.0.5");
         await().until(third::closedByPeer);
+        assertThat(proxy.counter("candor_client_connections_refused", "reason", "max_connections_per_ip")).isEqualTo(1);
 
         RawHttp other = connectFrom("127.0.0.6");
         assertThat(other.send(RawHttp.request("GET", "/other")).read().status()).isEqualTo(200);

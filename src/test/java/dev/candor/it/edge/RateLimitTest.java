@@ -7,7 +7,6 @@ import dev.candor.testing.ProxyUnderTest;
 import dev.candor.testing.RawHttp;
 import dev.candor.testing.RawResponse;
 import dev.candor.testing.TestBackend;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -112,15 +111,6 @@ class RateLimitTest {
     }
 
     private double counter(String route, String result) {
-        for (var snapshot : proxy.server().metrics().registry().scrape()) {
-            if (snapshot instanceof CounterSnapshot c && c.getMetadata().getName().equals("candor_rate_limit_requests")) {
-                for (var point : c.getDataPoints()) {
-                    if (route.equals(point.getLabels().get("route")) && result.equals(point.getLabels().get("result"))) {
-                        return point.getValue();
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no candor_rate_limit_requests_total{route=" + route + ",result=" + result + "}");
+        return proxy.counter("candor_rate_limit_requests", "route", route, "result", result);
     }
 }
