@@ -1,7 +1,6 @@
 package dev.candor.admin;
 
 import dev.candor.config.ConfigProblem;
-import dev.candor.failure.FailureReport;
 import dev.candor.server.CandorServer;
 import dev.candor.upstream.Upstream;
 import io.netty.channel.ChannelHandler;
@@ -22,8 +21,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +34,6 @@ import java.util.concurrent.Executor;
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
 import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
-import static io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED;
-import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 import static io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED;
@@ -46,13 +41,12 @@ import static io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED;
 /**
  * Answers one admin request: the dashboard's files without a token, everything else only with the
  * bearer token when the running config sets one. Reloads run on a worker thread (they read a file); the rest
- * reads live state and answers on the admin event loop, which never serves proxy traffic.
+ * reads live state and answers on the admin event loop, which never serves proxy traffic; the endpoints that
+ * may read the journal file are {@link JournalEndpoints}.
  */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
-    private static final int DEFAULT_ERRORS = 50;
-    private static final int DEFAULT_EVENTS = 1000;
     private static final String BEARER = "Bearer ";
     private static final long REOPEN_TIMEOUT_SECONDS = 10;
 
@@ -61,6 +55,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ActivityHistory activity;
     private final DashboardAssets assets;
     private final Executor work;
+    private final JournalEndpoints journal;
     private final String version;
     private final ExpositionFormats formats = ExpositionFormats.init();
 
@@ -71,6 +66,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.activity = activity;
         this.assets = assets;
         this.work = work;
+        this.journal = new JournalEndpoints(server, work);
         this.version = version;
     }
 
@@ -117,7 +113,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean post = method.equals(HttpMethod.POST);
         if (p.equals(List.of("metrics"))) {
             if (!get) {
-                notAllowed(ctx, keepAlive, "GET");
+                Replies.notAllowed(ctx, keepAlive, "GET");
                 return;
             }
             metrics(ctx, keepAlive, uri, request);
@@ -125,7 +121,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (p.equals(List.of("ready"))) {
             if (!get) {
-                notAllowed(ctx, keepAlive, "GET");
+                Replies.notAllowed(ctx, keepAlive, "GET");
                 return;
             }
             // For orchestrators and load balancers: 200 when traffic may come, 503 with the reason.
@@ -138,32 +134,33 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (p.isEmpty() || !p.get(0).equals("api") || p.size() < 2) {
-            notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+            Replies.notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
             return;
         }
         String what = p.get(1);
         switch (what) {
             case "status" -> {
                 if (p.size() != 2) {
-                    notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+                    Replies.notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
                 } else if (!get) {
-                    notAllowed(ctx, keepAlive, "GET");
+                    Replies.notAllowed(ctx, keepAlive, "GET");
                 } else {
                     Replies.json(ctx, keepAlive, OK, StatusView.of(server, reloader, version));
                 }
             }
             case "activity" -> {
                 if (!get) {
-                    notAllowed(ctx, keepAlive, "GET");
+                    Replies.notAllowed(ctx, keepAlive, "GET");
                 } else {
                     Replies.json(ctx, keepAlive, OK, activity.columns());
                 }
             }
-            case "errors" -> errors(ctx, keepAlive, get, p, uri);
-            case "events" -> events(ctx, keepAlive, get, p, uri);
+            case "errors" -> journal.errors(ctx, keepAlive, get, p, uri);
+            case "events" -> journal.events(ctx, keepAlive, get, p, uri);
+            case "counts" -> journal.counts(ctx, keepAlive, get, p, uri);
             case "reload" -> {
                 if (!post || p.size() != 2) {
-                    notAllowed(ctx, keepAlive, "POST");
+                    Replies.notAllowed(ctx, keepAlive, "POST");
                 } else {
                     reload(ctx, keepAlive);
                 }
@@ -171,154 +168,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "upstreams" -> upstreams(ctx, keepAlive, get, post, p, uri);
             case "logs" -> {
                 if (p.size() != 3 || !p.get(2).equals("reopen")) {
-                    notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+                    Replies.notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
                 } else if (!post) {
-                    notAllowed(ctx, keepAlive, "POST");
+                    Replies.notAllowed(ctx, keepAlive, "POST");
                 } else {
                     reopenLogs(ctx, keepAlive);
                 }
             }
-            default -> notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+            default -> Replies.notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
         }
-    }
-
-    private void errors(ChannelHandlerContext ctx, boolean keepAlive, boolean get, List<String> p,
-                        QueryStringDecoder uri) {
-        if (!get) {
-            notAllowed(ctx, keepAlive, "GET");
-            return;
-        }
-        if (p.size() == 2) {
-            int limit = limit(ctx, keepAlive, uri, DEFAULT_ERRORS);
-            if (limit < 1) {
-                return;
-            }
-            String since = parameter(uri, "since");
-            String until = parameter(uri, "until");
-            if (since == null && until == null) {
-                Replies.json(ctx, keepAlive, OK, FailuresView.list(server.failures().latest(limit)));
-                return;
-            }
-            Instant now = Instant.now();
-            Instant from;
-            Instant to;
-            try {
-                from = JournalView.instant("since", since, now);
-                to = JournalView.instant("until", until, now);
-            } catch (JournalView.BadParameter e) {
-                Replies.problem(ctx, keepAlive, BAD_REQUEST, "bad-parameter", e.getMessage(), Map.of());
-                return;
-            }
-            offload(ctx, keepAlive, () -> JournalView.errors(server, from, to, limit));
-        } else if (p.size() == 3) {
-            FailureReport r = server.failures().find(p.get(2));
-            if (r != null) {
-                Replies.json(ctx, keepAlive, OK, FailuresView.report(r));
-                return;
-            }
-            String id = p.get(2);
-            CompletableFuture.supplyAsync(() -> {
-                try {
-                    return JournalView.error(server.journal(), id);
-                } catch (SQLException e) {
-                    throw new CompletionException(e);
-                }
-            }, work).whenComplete((found, failure) -> ctx.executor().execute(() -> {
-                if (failure != null) {
-                    journalFailed(ctx, keepAlive, failure);
-                } else if (found == null) {
-                    notFound(ctx, keepAlive, "no failure has request id '" + id + "' in memory"
-                            + (server.journal().enabled() ? " or in the journal" : " (the ring keeps the latest"
-                            + " failures only, and the journal is off)"));
-                } else {
-                    Replies.json(ctx, keepAlive, OK, found);
-                }
-            }));
-        } else {
-            notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
-        }
-    }
-
-    private void events(ChannelHandlerContext ctx, boolean keepAlive, boolean get, List<String> p,
-                        QueryStringDecoder uri) {
-        if (p.size() != 2) {
-            notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
-            return;
-        }
-        if (!get) {
-            notAllowed(ctx, keepAlive, "GET");
-            return;
-        }
-        int limit = limit(ctx, keepAlive, uri, DEFAULT_EVENTS);
-        if (limit < 1) {
-            return;
-        }
-        Instant now = Instant.now();
-        Instant from;
-        Instant to;
-        try {
-            from = JournalView.instant("since", parameter(uri, "since"), now);
-            to = JournalView.instant("until", parameter(uri, "until"), now);
-        } catch (JournalView.BadParameter e) {
-            Replies.problem(ctx, keepAlive, BAD_REQUEST, "bad-parameter", e.getMessage(), Map.of());
-            return;
-        }
-        offload(ctx, keepAlive, () -> JournalView.events(server.journal(), from, to, limit));
-    }
-
-    /** A read of the journal file, on the work thread; the reply goes back on the admin loop. */
-    private void offload(ChannelHandlerContext ctx, boolean keepAlive, JournalRead read) {
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                return read.get();
-            } catch (SQLException e) {
-                throw new CompletionException(e);
-            }
-        }, work).whenComplete((body, failure) -> ctx.executor().execute(() -> {
-            if (failure != null) {
-                journalFailed(ctx, keepAlive, failure);
-            } else {
-                Replies.json(ctx, keepAlive, OK, body);
-            }
-        }));
-    }
-
-    @FunctionalInterface
-    private interface JournalRead {
-        Map<String, Object> get() throws SQLException;
-    }
-
-    private void journalFailed(ChannelHandlerContext ctx, boolean keepAlive, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        log.warn("reading the journal failed", cause);
-        Replies.problem(ctx, keepAlive, INTERNAL_SERVER_ERROR, "journal-unreadable",
-                "cannot read the journal " + server.journal().path() + ": " + cause.getMessage(), Map.of());
-    }
-
-    private static String parameter(QueryStringDecoder uri, String name) {
-        List<String> values = uri.parameters().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    /** The {@code limit} parameter, or {@code fallback}; -1 after answering 400 for a bad one. */
-    private int limit(ChannelHandlerContext ctx, boolean keepAlive, QueryStringDecoder uri, int fallback) {
-        String text = parameter(uri, "limit");
-        if (text == null) {
-            return fallback;
-        }
-        int limit;
-        try {
-            limit = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            limit = -1;
-        }
-        if (limit < 1) {
-            Replies.problem(ctx, keepAlive, BAD_REQUEST, "bad-parameter",
-                    "limit must be a whole number >= 1, was '" + text + "'", Map.of());
-            return -1;
-        }
-        return limit;
     }
 
     private void upstreams(ChannelHandlerContext ctx, boolean keepAlive, boolean get, boolean post, List<String> p,
@@ -327,27 +185,27 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (get) {
                 Replies.json(ctx, keepAlive, OK, UpstreamsView.all(server));
             } else {
-                notAllowed(ctx, keepAlive, "GET");
+                Replies.notAllowed(ctx, keepAlive, "GET");
             }
             return;
         }
         String name = p.get(2);
         Upstream upstream = server.upstreams().get(name);
         if (upstream == null) {
-            notFound(ctx, keepAlive, "no upstream named '" + name + "'");
+            Replies.notFound(ctx, keepAlive, "no upstream named '" + name + "'");
             return;
         }
         if (p.size() == 3) {
             if (get) {
                 Replies.json(ctx, keepAlive, OK, UpstreamsView.upstream(server, upstream));
             } else {
-                notAllowed(ctx, keepAlive, "GET");
+                Replies.notAllowed(ctx, keepAlive, "GET");
             }
             return;
         }
         if (p.size() == 5 && p.get(3).equals("pool") && p.get(4).equals("flush")) {
             if (!post) {
-                notAllowed(ctx, keepAlive, "POST");
+                Replies.notAllowed(ctx, keepAlive, "POST");
                 return;
             }
             int idle = server.flush(name);
@@ -360,13 +218,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (p.size() == 6 && p.get(3).equals("endpoints")
                 && (p.get(5).equals("drain") || p.get(5).equals("undrain"))) {
             if (!post) {
-                notAllowed(ctx, keepAlive, "POST");
+                Replies.notAllowed(ctx, keepAlive, "POST");
                 return;
             }
             boolean drain = p.get(5).equals("drain");
             String address = p.get(4);
             if (!server.drain(name, address, drain)) {
-                notFound(ctx, keepAlive, "upstream '" + name + "' has no endpoint '" + address + "'");
+                Replies.notFound(ctx, keepAlive, "upstream '" + name + "' has no endpoint '" + address + "'");
                 return;
             }
             Map<String, Object> body = new LinkedHashMap<>();
@@ -378,7 +236,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Replies.json(ctx, keepAlive, OK, body);
             return;
         }
-        notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
+        Replies.notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
     }
 
     private void reload(ChannelHandlerContext ctx, boolean keepAlive) {
@@ -494,15 +352,6 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         int scheme = origin.indexOf("://");
         return host == null || scheme < 0 || !origin.substring(scheme + 3).equalsIgnoreCase(host);
-    }
-
-    private static void notFound(ChannelHandlerContext ctx, boolean keepAlive, String detail) {
-        Replies.problem(ctx, keepAlive, NOT_FOUND, "not-found", detail, Map.of());
-    }
-
-    private static void notAllowed(ChannelHandlerContext ctx, boolean keepAlive, String allowed) {
-        Replies.problem(ctx, keepAlive, METHOD_NOT_ALLOWED, "method-not-allowed",
-                "this endpoint answers " + allowed + " only", Map.of(), HttpHeaderNames.ALLOW, allowed);
     }
 
     @Override

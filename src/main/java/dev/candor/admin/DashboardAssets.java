@@ -12,6 +12,7 @@ final class DashboardAssets {
     private static final Map<String, String> TYPES = Map.of(
             "index.html", "text/html; charset=utf-8",
             "dashboard.js", "text/javascript; charset=utf-8",
+            "errors-chart.js", "text/javascript; charset=utf-8",
             "dashboard.css", "text/css; charset=utf-8",
             "uPlot.iife.min.js", "text/javascript; charset=utf-8",
             "uPlot.min.css", "text/css; charset=utf-8",

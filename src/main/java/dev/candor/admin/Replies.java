@@ -79,4 +79,13 @@ final class Replies {
             ctx.writeAndFlush(response);
         }
     }
+
+    static void notFound(ChannelHandlerContext ctx, boolean keepAlive, String detail) {
+        problem(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "not-found", detail, Map.of());
+    }
+
+    static void notAllowed(ChannelHandlerContext ctx, boolean keepAlive, String allowed) {
+        problem(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+                "this endpoint answers " + allowed + " only", Map.of(), HttpHeaderNames.ALLOW, allowed);
+    }
 }

@@ -90,6 +90,39 @@ public final class JournalReader {
         }
     }
 
+    /** Requests counted in one bucket with one error type (empty: the requests that did not fail). */
+    public record CountSum(long bucketMs, String error, long requests) {
+    }
+
+    /**
+     * The per-minute counts summed over buckets of {@code stepMs} (a whole number of minutes), by error
+     * type: the minutes with {@code fromMs <= minute < untilMs}, each in the bucket that starts at the
+     * multiple of {@code stepMs} at or before it, oldest first.
+     */
+    public List<CountSum> counts(long fromMs, long untilMs, long stepMs) throws SQLException {
+        if (stepMs < 60_000L || stepMs % 60_000L != 0) {
+            throw new IllegalArgumentException("stepMs must be a whole number of minutes, was " + stepMs);
+        }
+        List<CountSum> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        try (Connection c = connect(); PreparedStatement p = c.prepareStatement("SELECT (minute_ms / ?) * ? AS bucket,"
+                + " error, sum(requests) FROM counts WHERE minute_ms >= ? AND minute_ms < ?"
+                + " GROUP BY bucket, error ORDER BY bucket, error")) {
+            p.setLong(1, stepMs);
+            p.setLong(2, stepMs);
+            p.setLong(3, fromMs);
+            p.setLong(4, untilMs);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new CountSum(r.getLong(1), r.getString(2), r.getLong(3)));
+                }
+            }
+        }
+        return out;
+    }
+
     private Connection connect() throws SQLException {
         org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
         config.setReadOnly(true);

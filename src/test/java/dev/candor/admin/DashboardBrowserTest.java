@@ -1,6 +1,7 @@
 package dev.candor.admin;
 
 import dev.candor.testing.AdminUnderTest;
+import dev.candor.testing.HeadlessChromium;
 import dev.candor.testing.Ports;
 import dev.candor.testing.TestBackend;
 import dev.candor.testing.TestWebSocketServer;
@@ -10,28 +11,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
@@ -39,24 +28,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * provoked error type within seconds, and counts open WebSocket tunnels. Skipped where Chromium is missing, except in CI.
  */
 class DashboardBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     @TempDir
     Path dir;
     private TestBackend backend;
     private TestWebSocketServer chat;
     private AdminUnderTest t;
+    private HeadlessChromium chromium;
     private ChromeDriver browser;
     private int refusing;
 
     @BeforeEach
     void start() {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI must have /usr/bin/chromium and /usr/bin/chromedriver (apt: chromium chromium-driver)");
-        }
-        assumeTrue(present, "skipped: /usr/bin/chromium or /usr/bin/chromedriver not installed (apt: chromium chromium-driver)");
+        chromium = HeadlessChromium.start();
+        browser = chromium.driver();
         backend = TestBackend.answering("ok");
         chat = TestWebSocketServer.start();
         refusing = Ports.refusing();
@@ -83,20 +67,12 @@ class DashboardBrowserTest {
                     endpoints:
                       - address: 127.0.0.1:%d
                 """.formatted(backend.port(), refusing, chat.port()));
-        ChromeOptions options = new ChromeOptions();
-        // Explicit paths: Selenium Manager never tries to download a browser or a driver.
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1300");
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
     }
 
     @AfterEach
     void stop() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (t != null) {
             t.close();
@@ -140,11 +116,8 @@ class DashboardBrowserTest {
                 .until(d -> d.findElement(By.cssSelector("[data-evidence]")).getText());
         assertThat(evidence).contains("explanation").contains("127.0.0.1:" + refusing).contains("trace");
 
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), Path.of("target", "dashboard-test.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
-        assertThat(errors).as("console errors").isEmpty();
+        chromium.screenshot("dashboard-test");
+        assertThat(chromium.consoleErrors()).as("console errors").isEmpty();
     }
 
     @Test

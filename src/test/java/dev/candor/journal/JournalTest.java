@@ -115,6 +115,44 @@ class JournalTest {
     }
 
     @Test
+    void countsAreSummedIntoBucketsOfWholeMinutesByErrorType() throws Exception {
+        Path file = dir.resolve("j.db");
+        Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+        MovableClock clock = new MovableClock(t0.plusSeconds(10));
+        try (Journal j = Journal.open(new JournalConfig(true, file, Duration.ZERO, 0), clock)) {
+            // 10:00 (two refused, one ok), 10:04 (one terminated), 10:05 (one refused, two ok), 10:12 (one ok).
+            j.ended("all", "app", 502, ErrorType.CONNECTION_REFUSED, null);
+            j.ended("all", "app", 502, ErrorType.CONNECTION_REFUSED, null);
+            j.ended("all", "app", 200, null, null);
+            clock.now.set(t0.plus(Duration.ofMinutes(4)).plusSeconds(30));
+            j.ended("all", "app", 502, ErrorType.CONNECTION_TERMINATED, null);
+            clock.now.set(t0.plus(Duration.ofMinutes(5)));
+            j.ended("all", "app", 502, ErrorType.CONNECTION_REFUSED, null);
+            j.ended("other", "app", 200, null, null);
+            j.ended("other", "app", 204, null, null);
+            clock.now.set(t0.plus(Duration.ofMinutes(12)).plusSeconds(59));
+            j.ended("all", "app", 200, null, null);
+            assertThat(j.flush(WAIT)).isTrue();
+
+            JournalReader reader = new JournalReader(file);
+            long m = 60_000L;
+            long start = t0.toEpochMilli();
+            assertThat(reader.counts(start, start + 15 * m, 5 * m)).containsExactly(
+                    new JournalReader.CountSum(start, "", 1),
+                    new JournalReader.CountSum(start, "connection_refused", 2),
+                    new JournalReader.CountSum(start, "connection_terminated", 1),
+                    new JournalReader.CountSum(start + 5 * m, "", 2),
+                    new JournalReader.CountSum(start + 5 * m, "connection_refused", 1),
+                    new JournalReader.CountSum(start + 10 * m, "", 1));
+            // Buckets start at multiples of the step, whatever the range's start; the range is of whole minutes.
+            assertThat(reader.counts(start + 4 * m, start + 5 * m, 3 * m)).containsExactly(
+                    new JournalReader.CountSum(start + 3 * m, "connection_terminated", 1));
+            assertThat(reader.counts(start, start + 15 * m, m)).extracting(JournalReader.CountSum::bucketMs)
+                    .containsOnly(start, start + 4 * m, start + 5 * m, start + 12 * m);
+        }
+    }
+
+    @Test
     void pastMaxSizeTheOldestRowsGoFirst() throws Exception {
         Path file = dir.resolve("j.db");
         long maxSize = 1024 * 1024;

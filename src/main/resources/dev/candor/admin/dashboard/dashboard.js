@@ -6,7 +6,6 @@
   const COLORS = ["#c62828", "#ef6c00", "#6a1b9a", "#00838f", "#2e7d32", "#ad1457", "#4e342e", "#283593",
                   "#9e9d24", "#37474f"];
   let token = sessionStorage.getItem("candor-admin-token");
-  let errorsChart = null, errorsChartTypes = "";
   let trafficChart = null;
   const open = new Set(); // request ids whose evidence is shown
 
@@ -14,7 +13,7 @@
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
       if (k === "class") e.className = v;
-      else if (k.startsWith("data-")) e.setAttribute(k, v);
+      else if (k.startsWith("data-") || k.startsWith("aria-")) e.setAttribute(k, v);
       else e[k] = v;
     }
     for (const c of children) {
@@ -170,26 +169,6 @@
     }
     document.getElementById("errors-minute").textContent = Math.round(minute);
 
-    const types = Object.keys(a.errors_per_s);
-    document.getElementById("errors-chart-empty").hidden = types.length > 0;
-    const errorsData = [a.time, ...types.map(t => a.errors_per_s[t])];
-    if (errorsChart && errorsChartTypes !== types.join(",")) {
-      errorsChart.destroy();
-      errorsChart = null;
-    }
-    if (!errorsChart && types.length > 0) {
-      errorsChartTypes = types.join(",");
-      errorsChart = new uPlot({
-        width: chartWidth("errors-chart"), height: 220,
-        scales: { x: { time: true } },
-        series: [{}, ...types.map((t, i) => ({ label: t, stroke: COLORS[i % COLORS.length], width: 2,
-          fill: COLORS[i % COLORS.length] + "22" }))],
-        axes: [{}, { label: "errors / s" }],
-      }, errorsData, document.getElementById("errors-chart"));
-    } else if (errorsChart) {
-      errorsChart.setData(errorsData);
-    }
-
     const trafficData = [a.time, a.requests_per_s, a.p50_ms, a.p99_ms];
     if (!trafficChart) {
       trafficChart = new uPlot({
@@ -215,6 +194,7 @@
       renderUpstreams(upstreams);
       renderErrors(errors);
       renderActivity(activity);
+      await errorsChart.update(status, activity);
       live.classList.remove("stale");
       live.textContent = "live";
     } catch (e) {
@@ -231,11 +211,11 @@
     refresh();
   });
   window.addEventListener("resize", () => {
-    for (const [chart, id] of [[errorsChart, "errors-chart"], [trafficChart, "traffic-chart"]]) {
-      if (chart) chart.setSize({ width: chartWidth(id), height: 220 });
-    }
+    errorsChart.resize();
+    if (trafficChart) trafficChart.setSize({ width: chartWidth("traffic-chart"), height: 220 });
   });
 
+  const errorsChart = window.CandorErrorsChart.create({ el, api, colors: COLORS, width: chartWidth });
   refresh();
   setInterval(refresh, REFRESH_MS);
 })();
