@@ -733,7 +733,7 @@ public final class HaproxyImport {
                     throw new Untranslatable(a.criterion() + ": only a header with a name has an equivalent");
                 }
                 for (String p : a.patterns()) {
-                    out.add(header(arg.toLowerCase(Locale.ROOT), method, p, ci));
+                    out.addAll(header(arg.toLowerCase(Locale.ROOT), method, p, ci));
                 }
             }
             case "path", "url" -> {
@@ -765,15 +765,20 @@ public final class HaproxyImport {
         return out;
     }
 
-    private static Match header(String name, String method, String p, boolean ci) throws Untranslatable {
+    private static List<Match> header(String name, String method, String p, boolean ci) throws Untranslatable {
         String flags = ci ? "(?i)" : "";
         if (name.equals("host")) {
             boolean plainName = p.matches("[A-Za-z0-9.-]+") && !p.startsWith(".") && !p.endsWith(".");
+            String lower = p.toLowerCase(Locale.ROOT);
             if (method.equals("str") && plainName) {
-                return Match.host(p.toLowerCase(Locale.ROOT));
+                return List.of(Match.host(lower));
+            }
+            if (method.equals("dom") && plainName) {
+                // the name and every name under it; HAProxy would also take it inside a longer name (x.NAME.example)
+                return List.of(Match.host(lower), Match.host("*." + lower));
             }
             if (method.equals("end") && p.startsWith(".") && p.substring(1).matches("[A-Za-z0-9.-]+")) {
-                return Match.host("*" + p.toLowerCase(Locale.ROOT));
+                return List.of(Match.host("*" + lower));
             }
         }
         String regex = switch (method) {
@@ -786,9 +791,9 @@ public final class HaproxyImport {
             default -> throw new Untranslatable("hdr(" + name + ") -m " + method + " has no equivalent");
         };
         if (regex == null) {
-            return Match.header(name, p.startsWith("~") ? "~^" + quote(p) + "$" : p);
+            return List.of(Match.header(name, p.startsWith("~") ? "~^" + quote(p) + "$" : p));
         }
-        return Match.header(name, "~" + re2(flags + regex));
+        return List.of(Match.header(name, "~" + re2(flags + regex)));
     }
 
     private static Match path(String method, String p, boolean ci) throws Untranslatable {
