@@ -336,6 +336,7 @@ public final class HaproxyImport {
     private void balance(CandorYaml.Upstream u, HaproxyBackend b) {
         HaproxyBackend.Balance bal = b.balance();
         Directive d = bal.source();
+        b.section().last("hash-type").ifPresent(h -> reason(h, "Candor's hash balancers always hash consistently"));
         switch (bal.algorithm()) {
             case "roundrobin", "static-rr" -> u.balancer = d == null ? null : u.weighted ? "weighted_round_robin"
                     : "round_robin";
@@ -362,7 +363,6 @@ public final class HaproxyImport {
         if (d != null) {
             carried.add(d);
         }
-        b.section().last("hash-type").ifPresent(h -> reason(h, "Candor's hash balancers always hash consistently"));
     }
 
     private void keepAlive(CandorYaml.Upstream u, HaproxyBackend.KeepAlive k) {
