@@ -150,4 +150,43 @@ class HaproxyTranslationTest {
                 .contains("haproxy.cfg:4: option httpchk /status — HAProxy's checks send OPTIONS; Candor's probes are"
                         + " GET requests");
     }
+
+    @Test
+    void aTlsBindWhoseCertificatesCannotBeListedIsNotServedInPlainText() throws Exception {
+        Files.createDirectories(dir.resolve("certs"));
+        String yaml = translate("""
+                defaults
+                    mode http
+                frontend f
+                    bind :80 name plain
+                    bind :443 ssl crt %s ssl-min-ver TLSv1.2
+                    default_backend app
+                backend app
+                    server s 10.0.0.1:80
+                """.formatted(dir.resolve("certs")));
+        assertThat(yaml).contains("listeners:\n  - address: \"0.0.0.0:80\"\nroutes:")
+                .contains("haproxy.cfg:4: bind :80 name plain — the bind parameter name plain has no equivalent")
+                .contains("is a directory: list each certificate and key under tls.certificates")
+                .contains("haproxy.cfg:5: bind :443 ssl crt " + dir.resolve("certs") + " ssl-min-ver TLSv1.2 — ssl"
+                        + " without a certificate file Candor can use");
+    }
+
+    @Test
+    void aKeyBesideTheCertificateIsFoundAsHaproxyFindsIt() throws Exception {
+        Files.writeString(dir.resolve("site.pem"), "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n");
+        Files.writeString(dir.resolve("site.pem.key"), "-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n");
+        String yaml = translate("""
+                global
+                    crt-base %s
+                defaults
+                    mode http
+                frontend f
+                    bind :443 ssl crt site.pem
+                    default_backend app
+                backend app
+                    server s 10.0.0.1:80
+                """.formatted(dir));
+        assertThat(yaml).contains("        - cert: \"" + dir.resolve("site.pem") + "\"\n          key: \""
+                + dir.resolve("site.pem.key") + "\"\n");
+    }
 }
