@@ -54,6 +54,8 @@ public final class HaproxyImport {
     private String catchAll;
     private HaproxyFrontend catchAllFrom;
     private String certBase;
+    /** {@code ssl-server-verify} in global: {@code none} turns off verification for servers without {@code verify}. */
+    private Directive serverVerify;
 
     /** A condition Candor cannot express; the message says which part and why. */
     private static final class Untranslatable extends Exception {
@@ -152,6 +154,12 @@ public final class HaproxyImport {
                     case "crt-base" -> {
                         certBase = d.arg(0);
                         carried.add(d);
+                    }
+                    case "ssl-server-verify" -> {
+                        serverVerify = d;
+                        if ("required".equals(d.arg(0))) {
+                            carried.add(d); // Candor verifies endpoint certificates unless told not to
+                        }
                     }
                     default -> {
                     }
@@ -299,6 +307,11 @@ public final class HaproxyImport {
         }
         carried.add(d);
         u.endpoint(server.address(), Math.min(server.weight(), 256));
+        if (server.ssl() && server.param("verify").isEmpty() && serverVerify != null
+                && "none".equals(serverVerify.arg(0))) {
+            u.noVerifyBecause = "HAProxy: ssl-server-verify none";
+            carried.add(serverVerify);
+        }
         for (Map.Entry<String, String> p : server.params().entrySet()) {
             String key = p.getKey();
             String text = (key + " " + p.getValue()).strip();

@@ -189,4 +189,21 @@ class HaproxyTranslationTest {
         assertThat(yaml).contains("        - cert: \"" + dir.resolve("site.pem") + "\"\n          key: \""
                 + dir.resolve("site.pem.key") + "\"\n");
     }
+
+    @Test
+    void serversOverTlsKeepHaproxysVerification() throws Exception {
+        String yaml = translate("""
+                global
+                    ssl-server-verify none
+                defaults
+                    mode http
+                backend unverified
+                    server s 10.0.0.1:443 ssl
+                backend private_ca
+                    server s 10.0.0.2:443 ssl verify required ca-file /etc/haproxy/ca.pem
+                """);
+        assertThat(yaml).contains("    tls:\n      verify: false   # HAProxy: ssl-server-verify none\n")
+                .contains("    tls:\n      ca: \"/etc/haproxy/ca.pem\"\n")
+                .doesNotContain("# Not carried over");
+    }
 }
