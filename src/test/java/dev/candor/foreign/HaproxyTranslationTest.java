@@ -206,4 +206,19 @@ class HaproxyTranslationTest {
                 .contains("    tls:\n      ca: \"/etc/haproxy/ca.pem\"\n")
                 .doesNotContain("# Not carried over");
     }
+
+    @Test
+    void aSyntaxErrorStopsTheImportWithItsLineAndExitStatus3() throws Exception {
+        Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), "global\n    maxconn 10\nbackend app\n"
+                + "    server s 10.0.0.1:80 inter soon\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("import", cfg.toString())).isEqualTo(3);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).isEqualTo("candor import: could not run: " + cfg
+                + ":4: server s 10.0.0.1:80 inter soon: inter 'soon' is not a time\n");
+    }
 }
