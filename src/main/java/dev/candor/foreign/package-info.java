@@ -1,6 +1,6 @@
 /**
  * Another proxy's configuration read as it is written (nginx's directives and blocks, {@code include} followed)
  * and translated into a {@code candor.yaml} for {@code candor import}; plain Java, never Netty, nothing of
- * Candor's. Only {@code cli} uses it.
+ * Candor's. Used by {@code cli} and by the doctor's {@code --from}.
  */
 package dev.candor.foreign;
