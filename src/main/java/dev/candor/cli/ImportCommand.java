@@ -1,5 +1,7 @@
 package dev.candor.cli;
 
+import dev.candor.foreign.HaproxyConfig;
+import dev.candor.foreign.HaproxyImport;
 import dev.candor.foreign.NginxConfig;
 import dev.candor.foreign.NginxImport;
 import picocli.CommandLine;
@@ -15,16 +17,16 @@ import java.util.concurrent.Callable;
 
 /** {@code candor import}: another proxy's config translated into a candor.yaml on stdout (SPEC section 11). */
 @Command(name = "import", exitCodeOnInvalidInput = ImportCommand.COULD_NOT_RUN,
-        description = {"Translate an nginx configuration into an equivalent candor.yaml on stdout; every directive"
-                + " without an equivalent becomes a comment saying so. `include` files are followed.",
-                "Exit status: 0 translated, 3 could not run (unreadable file, syntax error, or a format not translated yet)."})
+        description = {"Translate an nginx or HAProxy configuration into an equivalent candor.yaml on stdout; every"
+                + " directive without an equivalent becomes a comment saying so. nginx's `include` files are followed.",
+                "Exit status: 0 translated, 3 could not run (unreadable file or syntax error)."})
 final class ImportCommand implements Callable<Integer> {
     static final int COULD_NOT_RUN = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "nginx.conf (HAProxy's haproxy.cfg is not translated yet)")
+    @Parameters(paramLabel = "FILE", description = "nginx.conf or haproxy.cfg (told apart by their content)")
     Path file;
 
     @Override
@@ -32,13 +34,8 @@ final class ImportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            if (haproxy(file)) {
-                err.println("candor import: could not run: " + file + " is an HAProxy configuration; only nginx"
-                        + " configurations are translated in this version");
-                err.flush();
-                return COULD_NOT_RUN;
-            }
-            out.print(NginxImport.translate(NginxConfig.parse(file), file.toString()));
+            out.print(haproxy(file) ? HaproxyImport.translate(HaproxyConfig.parse(file), file.toString())
+                    : NginxImport.translate(NginxConfig.parse(file), file.toString()));
             out.flush();
             return 0;
         } catch (IOException e) {
@@ -51,7 +48,7 @@ final class ImportCommand implements Callable<Integer> {
     private static boolean haproxy(Path file) throws IOException {
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String t = line.strip();
-            if (t.startsWith("frontend ") || t.startsWith("backend ") || t.equals("defaults") || t.startsWith("listen ")
+            if (t.equals("global") || t.startsWith("frontend ") || t.startsWith("backend ") || t.equals("defaults") || t.startsWith("listen ")
                     && !t.endsWith(";")) {
                 return true;
             }

@@ -3,8 +3,9 @@ package dev.candor.foreign;
 import java.util.List;
 
 /**
- * One directive of an nginx configuration: its name, arguments (quotes removed), block (empty for a simple
- * directive) and where it was written.
+ * One directive of an nginx configuration, or one keyword line of an HAProxy configuration: its name (the first
+ * word), arguments (quotes removed), block (empty for a simple directive, and always for HAProxy) and where it
+ * was written.
  */
 public record Directive(String name, List<String> args, List<Directive> block, String file, int line) {
 

@@ -18,29 +18,12 @@ public final class NginxImport {
     private static final Pattern PROXY_PASS = Pattern.compile("^(https?)://([^/]+)(/.*)?$");
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)?$");
 
-    private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
-    private final Map<String, List<String[]>> listeners = new LinkedHashMap<>();
+    private final CandorYaml out = new CandorYaml();
     private final List<Route> routes = new ArrayList<>();
-    private final List<String> notCarried = new ArrayList<>();
     /** Listen addresses seen, and whether one server block was marked default for them. */
     private final Map<String, Boolean> defaultFor = new LinkedHashMap<>();
     private boolean defaultTaken;
     private List<Directive> allServers = List.of();
-
-    private static final class Upstream {
-        final String name;
-        final List<String[]> endpoints = new ArrayList<>();
-        String balancer;
-        String connect;
-        String response;
-        String idleTimeout;
-        boolean tls;
-        boolean weighted;
-
-        Upstream(String name) {
-            this.name = name;
-        }
-    }
 
     private record Route(String host, String prefix, String upstream, int order) {
     }
@@ -99,7 +82,7 @@ public final class NginxImport {
     }
 
     private void upstream(Directive d) {
-        Upstream u = upstreams.computeIfAbsent(d.arg(0), Upstream::new);
+        CandorYaml.Upstream u = out.upstream(d.arg(0));
         for (Directive s : d.block()) {
             switch (s.name()) {
                 case "server" -> {
@@ -123,7 +106,7 @@ public final class NginxImport {
                 case "least_conn" -> u.balancer = "least_request";
                 case "ip_hash" -> u.balancer = "ip_hash";
                 case "random" -> u.balancer = "random";
-                case "keepalive_timeout" -> u.idleTimeout = duration(s.arg(0));
+                case "keepalive_timeout" -> u.poolIdleTimeout = duration(s.arg(0));
                 case "keepalive" -> skip(s, "Candor keeps idle connections per endpoint up to pool.max_connections and"
                         + " closes them after pool.idle_timeout; there is no separate idle count");
                 default -> skip(s, "no equivalent in candor.yaml");
@@ -169,9 +152,9 @@ public final class NginxImport {
             tls.add(false);
         }
         for (int i = 0; i < listens.size(); i++) {
-            List<String[]> mine = listeners.computeIfAbsent(listens.get(i), k -> new ArrayList<>());
+            CandorYaml.Listener mine = out.listener(listens.get(i));
             if (tls.get(i)) {
-                mine.addAll(certs);
+                mine.certificates.addAll(certs);
             }
         }
         List<String> hosts = new ArrayList<>();
@@ -248,7 +231,7 @@ public final class NginxImport {
         if (upstream == null) {
             return;
         }
-        Upstream u = upstreams.get(upstream);
+        CandorYaml.Upstream u = out.existing(upstream);
         timeout(u, "connect", t.connect(), d);
         timeout(u, "response", t.read(), d);
         for (String h : hosts) {
@@ -256,7 +239,7 @@ public final class NginxImport {
         }
     }
 
-    private void timeout(Upstream u, String which, String value, Directive where) {
+    private void timeout(CandorYaml.Upstream u, String which, String value, Directive where) {
         if (value == null) {
             return;
         }
@@ -265,7 +248,9 @@ public final class NginxImport {
             if (which.equals("connect")) {
                 u.connect = value;
             } else {
+                // proxy_read_timeout bounds the wait for the head and every silence in the body
                 u.response = value;
+                u.idle = value;
             }
         } else if (!current.equals(value)) {
             skip(where, "upstream " + u.name + " already has timeouts." + which + " " + current
@@ -287,86 +272,35 @@ public final class NginxImport {
             skip(d, "the URI part " + m.group(3) + " replaces the location's prefix in nginx; Candor forwards the"
                     + " request's path unchanged on this version");
         }
-        Upstream u = upstreams.get(target);
+        CandorYaml.Upstream u = out.existing(target);
         if (u == null) {
             String address = withPort(target, https ? 443 : 80);
             String name = target.replaceAll("[^A-Za-z0-9_-]", "_");
-            u = upstreams.computeIfAbsent(name, Upstream::new);
+            u = out.upstream(name);
             if (u.endpoints.isEmpty()) {
                 u.endpoints.add(new String[] {address, "1"});
             }
         }
-        u.tls |= https;
+        if (https) {
+            u.tls = true;
+            u.noVerifyBecause = "nginx verifies upstream certificates only with proxy_ssl_verify on";
+        }
         return u.name;
     }
 
     private void skip(Directive d, String why) {
-        notCarried.add(d.where() + ": " + d.text() + (d.block().isEmpty() ? "" : " {…}") + " — " + why);
+        out.notCarried(d.where() + ": " + d.text() + (d.block().isEmpty() ? "" : " {…}") + " — " + why);
     }
 
     private String yaml(String source) {
-        StringBuilder y = new StringBuilder("# candor.yaml translated by `candor import` from ").append(source).append('\n');
-        y.append("listeners:\n");
-        for (Map.Entry<String, List<String[]>> l : listeners.entrySet()) {
-            y.append("  - address: ").append(q(l.getKey())).append('\n');
-            if (!l.getValue().isEmpty()) {
-                y.append("    tls:\n      certificates:\n");
-                for (String[] c : l.getValue()) {
-                    y.append("        - cert: ").append(q(c[0])).append("\n          key: ").append(q(c[1])).append('\n');
-                }
-            }
-        }
         List<Route> sorted = new ArrayList<>(routes);
         // nginx picks the server by host first, then the longest prefix: the same order, first match wins
         sorted.sort(Comparator.comparing((Route r) -> r.host() == null)
                 .thenComparing(r -> -r.prefix().length()).thenComparingInt(Route::order));
-        y.append("routes:\n");
         for (Route r : sorted) {
-            y.append("  - match: { ").append(r.host() == null ? "" : "host: " + q(r.host()) + ", ")
-                    .append("path_prefix: ").append(q(r.prefix())).append(" }\n")
-                    .append("    upstream: ").append(q(r.upstream())).append('\n');
+            out.route(CandorYaml.Route.of(r.host(), "path_prefix", r.prefix(), r.upstream()));
         }
-        y.append("upstreams:\n");
-        for (Upstream u : upstreams.values()) {
-            if (u.endpoints.isEmpty()) {
-                continue;
-            }
-            y.append("  ").append(q(u.name)).append(":\n    endpoints:\n");
-            for (String[] e : u.endpoints) {
-                y.append("      - address: ").append(q(e[0])).append('\n');
-                if (!e[1].equals("1")) {
-                    y.append("        weight: ").append(e[1]).append('\n');
-                }
-            }
-            String balancer = u.balancer != null ? u.balancer : u.weighted ? "weighted_round_robin" : null;
-            if (balancer != null) {
-                y.append("    balancer: ").append(balancer).append('\n');
-            }
-            if (u.connect != null || u.response != null) {
-                y.append("    timeouts:\n");
-                if (u.connect != null) {
-                    y.append("      connect: ").append(q(u.connect)).append('\n');
-                }
-                if (u.response != null) {
-                    // proxy_read_timeout bounds the wait for the head and every silence in the body
-                    y.append("      response: ").append(q(u.response)).append('\n');
-                    y.append("      idle: ").append(q(u.response)).append('\n');
-                }
-            }
-            if (u.idleTimeout != null) {
-                y.append("    pool:\n      idle_timeout: ").append(q(u.idleTimeout)).append('\n');
-            }
-            if (u.tls) {
-                y.append("    tls:\n      verify: false   # nginx verifies upstream certificates only with proxy_ssl_verify on\n");
-            }
-        }
-        if (!notCarried.isEmpty()) {
-            y.append("\n# Not carried over from ").append(source).append(":\n");
-            for (String n : notCarried) {
-                y.append("#   ").append(n.replace('\n', ' ')).append('\n');
-            }
-        }
-        return y.toString();
+        return out.write(source);
     }
 
     /** {@code host[:port]} with the default port added; null for a unix socket. */
@@ -402,10 +336,5 @@ public final class NginxImport {
             return nginx; // candor check will say what is wrong with it
         }
         return m.group(1) + (m.group(2) == null ? "s" : m.group(2));
-    }
-
-    /** A YAML double-quoted scalar. */
-    private static String q(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }
