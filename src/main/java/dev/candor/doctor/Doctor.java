@@ -176,7 +176,8 @@ public final class Doctor {
     /** The user-space ping, then (if anything connected) the health-check request and the direct request. */
     private Probed probe(Resolution r, Resolution.Address a, Targets targets, EventLoop loop) {
         UpstreamConfig u = r.upstream();
-        long connectMillis = Math.min(MAX_CONNECT_WAIT_MILLIS, Math.max(1, u.timeouts().connect().toMillis()));
+        long connect = u.timeouts().connect().toMillis(); // 0: no connect timeout, so the doctor's own longest wait
+        long connectMillis = connect == 0 ? MAX_CONNECT_WAIT_MILLIS : Math.min(MAX_CONNECT_WAIT_MILLIS, connect);
         ConnectSamples tcp = ConnectSamples.take(transport, loop, a.socket(), options.connects(), connectMillis);
         if (tcp.connected() == 0) {
             String nearby = tcp.mainFailure() == dev.candor.failure.ErrorType.CONNECTION_REFUSED

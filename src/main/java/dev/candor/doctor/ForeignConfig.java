@@ -3,6 +3,7 @@ package dev.candor.doctor;
 import dev.candor.config.CandorConfig;
 import dev.candor.config.ConfigException;
 import dev.candor.config.ConfigLoader;
+import dev.candor.foreign.HaproxyConfig;
 import dev.candor.foreign.NginxConfig;
 
 import java.io.IOException;
@@ -57,6 +58,7 @@ public final class ForeignConfig {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         ForeignSetup setup = switch (format(file, text)) {
             case "nginx" -> NginxUpstreams.read(file, NginxConfig.parse(file));
+            case "haproxy" -> HaproxyUpstreams.read(file, HaproxyConfig.parse(file));
             default -> throw new IOException(file + ": neither an nginx nor an HAProxy configuration (no http/server/"
                     + "upstream block, no global/defaults/frontend/backend/listen section); give nginx.conf or haproxy.cfg");
         };

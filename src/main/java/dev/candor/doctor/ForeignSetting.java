@@ -21,7 +21,10 @@ record ForeignSetting(String directive, Duration value, String where, boolean de
 
     /** {@code proxy_read_timeout in /etc/nginx/conf.d/api.conf:14 (60s default)}. */
     String phrase() {
-        return directive + " in " + where + (defaulted ? " (" + Fmt.config(value) + " default)" : "");
+        if (!defaulted) {
+            return directive + " in " + where;
+        }
+        return directive + " in " + where + (value.isZero() ? " (not set: no limit)" : " (" + Fmt.config(value) + " default)");
     }
 
     Terms.Setting asTerm() {

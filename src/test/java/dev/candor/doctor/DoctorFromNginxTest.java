@@ -96,7 +96,7 @@ class DoctorFromNginxTest {
                 }
                 """.formatted(ok.port(), refusing, Ports.freePort()));
 
-        DoctorRun run = DoctorRun.from(conf, "--json", "--connects", "2");
+        DoctorRun run = DoctorRun.from(conf, "--json", "--connects", "2", "--idle-watch", "500ms");
 
         JsonNode down = run.check("backend.tcp", "127.0.0.1:" + refusing);
         assertThat(status(down)).isEqualTo("FAIL");
@@ -133,7 +133,7 @@ class DoctorFromNginxTest {
                 }
                 """.formatted(Ports.freePort(), slow.port(), quick.port()));
 
-        DoctorRun run = DoctorRun.from(conf, "--json", "--connects", "1");
+        DoctorRun run = DoctorRun.from(conf, "--json", "--connects", "1", "--idle-watch", "500ms");
 
         JsonNode t = run.check("config.timeouts", "127.0.0.1:" + slow.port());
         assertThat(status(t)).isEqualTo("WARN");
@@ -231,7 +231,7 @@ class DoctorFromNginxTest {
                 }
                 """.formatted(dns.address(), ok.port(), ok.port(), Ports.freePort()));
 
-        DoctorRun run = DoctorRun.from(conf, "--json", "--connects", "1");
+        DoctorRun run = DoctorRun.from(conf, "--json", "--connects", "1", "--idle-watch", "500ms");
 
         JsonNode gone = run.check("backend.dns", "gone.candor.test");
         assertThat(status(gone)).isEqualTo("FAIL");
@@ -273,7 +273,7 @@ class DoctorFromNginxTest {
                 }
                 """.formatted(Ports.freePort(), secure.port(), secure.port(), other.caFile()));
 
-        DoctorRun run = DoctorRun.from(conf, "--json", "--connects", "1");
+        DoctorRun run = DoctorRun.from(conf, "--json", "--connects", "1", "--idle-watch", "500ms");
 
         List<JsonNode> tls = run.checks("backend.tls");
         assertThat(tls).hasSize(2);
@@ -325,7 +325,7 @@ class DoctorFromNginxTest {
                 }
                 """.formatted(Ports.freePort(), ok.port()));
 
-        DoctorRun run = DoctorRun.from(conf, "--color", "never", "--connects", "1");
+        DoctorRun run = DoctorRun.from(conf, "--color", "never", "--connects", "1", "--idle-watch", "500ms");
 
         assertThat(run.out()).contains("candor doctor: " + conf)
                 .contains("read as nginx: 1 upstream(s), 1 server(s) to probe; 1 target(s) not probed")
