@@ -28,7 +28,7 @@ final class BackendChecks {
         for (Probed p : probed) {
             out.add(tcp(p, terms));
             if (p.health() != null) {
-                out.add(health(p));
+                out.add(health(p, terms));
             }
             if (p.direct() != null && p.upstream().tls() != null) {
                 out.add(tls(p, terms));
@@ -188,7 +188,7 @@ final class BackendChecks {
         return b.pass(summary);
     }
 
-    static Check health(Probed p) {
+    static Check health(Probed p, Terms terms) {
         ProbeRecord h = p.health();
         var check = p.upstream().healthCheck();
         Check.Builder b = Check.of(Section.BACKEND, "backend.health", p.target())
@@ -206,9 +206,9 @@ final class BackendChecks {
             b.confirm(ConfirmCommand.curl("-sv -g -o /dev/null --max-time " + Math.max(1, check.timeout().toSeconds() + 1),
                     "GET", host, check.path(), p.label(), p.confirmTls()));
         }
-        return b.advice("the endpoint fails the configured health check (" + h.reason() + "): Candor will mark it"
-                        + " unhealthy after " + check.unhealthyThreshold() + " such checks; fix the backend's " + check.path()
-                        + " or the check's expect_status/timeout")
+        return b.advice("the endpoint fails the configured health check (" + h.reason() + "): "
+                        + terms.healthConsequence(p.upstream()) + "; fix the backend's " + check.path()
+                        + " or " + terms.healthSettings(p.upstream()))
                 .step(Step.restart("make " + p.label() + " pass its health check (" + h.reason() + "), restarting it if it is stuck"))
                 .fail("health check fails: " + h.reason() + (h.error() != null && h.detail() != null ? " (" + h.detail() + ")" : ""));
     }

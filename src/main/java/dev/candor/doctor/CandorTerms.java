@@ -64,6 +64,16 @@ final class CandorTerms implements Terms {
     }
 
     @Override
+    public String healthConsequence(UpstreamConfig u) {
+        return "Candor will mark it unhealthy after " + u.healthCheck().unhealthyThreshold() + " such checks";
+    }
+
+    @Override
+    public String healthSettings(UpstreamConfig u) {
+        return "the check's expect_status/timeout";
+    }
+
+    @Override
     public String tlsSettings(UpstreamConfig u) {
         return "tls.sni, tls.ca";
     }

@@ -96,6 +96,17 @@ final class ForeignTerms implements Terms {
     }
 
     @Override
+    public String healthConsequence(UpstreamConfig u) {
+        return setup.proxy() + " takes it out of rotation once it fails enough checks in a row";
+    }
+
+    @Override
+    public String healthSettings(UpstreamConfig u) {
+        ForeignUpstream.Health h = of(u).health();
+        return h == null ? "the health check" : "the check (" + h.directive() + ")";
+    }
+
+    @Override
     public String tlsSettings(UpstreamConfig u) {
         return setup.tlsDirectives();
     }

@@ -49,6 +49,12 @@ public interface Terms {
     /** What makes the proxy read a corrected config. */
     String reload();
 
+    /** What the proxy does to an endpoint that keeps failing its health check. */
+    String healthConsequence(UpstreamConfig u);
+
+    /** The settings of the health check, as advice names them. */
+    String healthSettings(UpstreamConfig u);
+
     /** The settings of TLS to an upstream's endpoints. */
     String tlsSettings(UpstreamConfig u);
 

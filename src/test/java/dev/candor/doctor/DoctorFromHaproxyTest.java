@@ -80,15 +80,20 @@ class DoctorFromHaproxyTest {
     void theHttpchkPathIsTheRequestSentAndARefusedServerIsNamedByItsServerLine() throws Exception {
         TestBackend ok = cleanup.add(TestBackend.start((request, reply) -> reply.send(
                 request.uri().equals("/health") ? 200 : 404, request.uri())));
+        TestBackend sick = cleanup.add(TestBackend.start((request, reply) -> reply.send(503, "draining")));
         int refusing = Ports.refusing();
         Path cfg = haproxyCfg("haproxy.cfg", "timeout connect 2s\ntimeout server 5s", """
                 backend app
                     option httpchk GET /health
                     server web1 127.0.0.1:%d check
-                
+
                 backend reports
                     server rep1 127.0.0.1:%d
-                """.formatted(ok.port(), refusing));
+
+                backend sick
+                    option httpchk GET /ready
+                    server sick1 127.0.0.1:%d check
+                """.formatted(ok.port(), refusing, sick.port()));
 
         DoctorRun run = DoctorRun.from(cfg, "--json", "--connects", "2", "--idle-watch", "500ms");
 
@@ -98,6 +103,11 @@ class DoctorFromHaproxyTest {
         JsonNode response = run.check("backend.response", "127.0.0.1:" + ok.port());
         assertThat(response.get("evidence").get("request").asString()).isEqualTo("GET /health");
         assertThat(response.get("evidence").get("status").asInt()).isEqualTo(200);
+        JsonNode failing = run.check("backend.health", "127.0.0.1:" + sick.port());
+        assertThat(status(failing)).isEqualTo("FAIL");
+        assertThat(failing.get("advice").asString()).endsWith("haproxy takes it out of rotation once it fails enough"
+                + " checks in a row; fix the backend's /ready or the check (option httpchk GET /ready in "
+                + at(cfg, "option httpchk GET /ready") + ")");
         JsonNode down = run.check("backend.tcp", "127.0.0.1:" + refusing);
         assertThat(status(down)).isEqualTo("FAIL");
         assertThat(error(down)).isEqualTo("connection_refused");
