@@ -94,6 +94,11 @@ final class CandorTerms implements Terms {
     }
 
     @Override
+    public List<Check> balancerChecks(Targets targets, AdminView admin) {
+        return BalancerChecks.of(targets, admin);
+    }
+
+    @Override
     public String restartOrder(List<String> upstreams) {
         String pools = upstreams.isEmpty() ? "its upstreams" : String.join(", ", upstreams);
         return "restart order: bring the backend up first and wait until `candor doctor` shows its health"

@@ -85,7 +85,7 @@ public final class Doctor {
             checks.addAll(ConfigChecks.of(config, targets, resolutions, probed, admin, terms));
             checks.addAll(NetworkChecks.of(probed));
             checks.addAll(LogChecks.of(options, admin));
-            checks.addAll(BalancerChecks.of(targets, admin));
+            checks.addAll(terms.balancerChecks(targets, admin));
             if (options.url() != null) {
                 DirectExchange direct = new DirectExchange(transport, tls);
                 ProxySide proxySide = ProxySide.of(config, options.url(), transport, clock);

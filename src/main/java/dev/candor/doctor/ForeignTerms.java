@@ -3,6 +3,7 @@ package dev.candor.doctor;
 import dev.candor.config.CandorConfig;
 import dev.candor.config.UpstreamConfig;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +125,29 @@ final class ForeignTerms implements Terms {
     @Override
     public boolean followsDnsRefresh() {
         return false;
+    }
+
+    @Override
+    public List<Check> balancerChecks(Targets targets, AdminView admin) {
+        List<Check> out = new ArrayList<>();
+        for (UpstreamConfig u : targets.upstreams()) {
+            ForeignUpstream f = of(u);
+            Check.Builder b = Check.of(Section.BALANCER, "balancer.health_check", f.label());
+            if (f.health() != null) {
+                out.add(b.with("check", f.health().directive()).with("path", f.health().path())
+                        .pass("servers are checked with " + f.health().directive() + ": one that fails leaves rotation"));
+            } else if (setup.proxy().equals("nginx")) {
+                out.add(b.pass("no active health check (nginx open source has none): a server that fails a request is"
+                        + " skipped for its fail_timeout (10s default) after max_fails (1 default) failures"));
+            } else {
+                out.add(b.advice("add check to the server lines of " + f.label() + " (with option httpchk GET /health for"
+                                + " an HTTP check): without it HAProxy keeps sending requests to a server that is down")
+                        .step(Step.of(Step.Rank.HEALTH, "add check to the server lines of " + f.label()
+                                + ": nothing takes a dead server out of rotation"))
+                        .warn("no server line has check: a dead server keeps receiving requests"));
+            }
+        }
+        return out;
     }
 
     @Override

@@ -25,8 +25,13 @@ record ForeignUpstream(String name, String label, List<Server> servers, Tls tls,
     record Tls(boolean verify, String sni, String ca) {
     }
 
-    /** The proxy's own health check: the request it sends, and the directive that configures it. */
-    record Health(String path, String host, String directive) {
+    /**
+     * The proxy's own health check and the directive that configures it.
+     *
+     * @param type {@code http} (then {@code path} and {@code host} are the request), {@code tcp} (a connect), or
+     *             another the doctor does not repeat (a protocol-specific check)
+     */
+    record Health(String type, String path, String host, String directive) {
     }
 
     ForeignUpstream {

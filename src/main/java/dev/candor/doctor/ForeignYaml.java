@@ -39,7 +39,9 @@ final class ForeignYaml {
             y.append("    timeouts: { connect: ").append(q(Durations.format(u.connect().value())))
                     .append(", response: ").append(q(Durations.format(u.response().value()))).append(" }\n");
             y.append("    pool: { idle_timeout: ").append(q(Durations.format(u.idle().value()))).append(" }\n");
-            if (u.health() != null) {
+            if (u.health() != null && u.health().type().equals("tcp")) {
+                y.append("    health_check: { type: tcp }\n");
+            } else if (u.health() != null && u.health().type().equals("http")) {
                 y.append("    health_check: { path: ").append(q(u.health().path()));
                 if (u.health().host() != null) {
                     y.append(", host: ").append(q(u.health().host()));

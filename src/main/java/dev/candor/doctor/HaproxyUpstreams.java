@@ -129,12 +129,14 @@ final class HaproxyUpstreams {
 
     private static ForeignUpstream.Health health(HaproxyBackend b) {
         Optional<HaproxyBackend.HealthCheck> h = b.health();
-        if (h.isEmpty() || !"http".equals(h.get().type())) {
+        if (h.isEmpty()) {
             return null;
         }
         HaproxyBackend.HealthCheck check = h.get();
-        return new ForeignUpstream.Health(check.uri() == null ? "/" : check.uri(), check.host(),
-                check.source() == null ? b.section().where() : check.source().text() + " in " + check.source().where());
+        String directive = check.source() == null ? "check in " + b.section().where()
+                : check.type().equals("tcp") ? "check on " + check.source().text() + " in " + check.source().where()
+                : check.source().text() + " in " + check.source().where();
+        return new ForeignUpstream.Health(check.type(), check.uri() == null ? "/" : check.uri(), check.host(), directive);
     }
 
     private static String name(String backend) {

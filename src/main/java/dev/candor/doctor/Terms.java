@@ -67,6 +67,9 @@ public interface Terms {
     /** Whether the proxy re-resolves names by {@code dns.refresh}, so its refresh is worth comparing with the TTLs. */
     boolean followsDnsRefresh();
 
+    /** Section 5: how the proxy takes a dead endpoint out of rotation, and with the admin API its live view. */
+    List<Check> balancerChecks(Targets targets, AdminView admin);
+
     /** The last step of the plan after a backend (re)start: backend first, then the proxy's pools. */
     String restartOrder(List<String> upstreams);
 }

@@ -60,7 +60,7 @@ class DoctorFromHaproxyTest {
     private static String at(Path file, String fragment) throws IOException {
         List<String> lines = Files.readAllLines(file);
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains(fragment)) {
+            if (lines.get(i).strip().startsWith(fragment)) {
                 return file + ":" + (i + 1);
             }
         }
@@ -125,7 +125,7 @@ class DoctorFromHaproxyTest {
                 .delayedExecutor(1_300, TimeUnit.MILLISECONDS).execute(() -> reply.send(200, "late"))));
         Path cfg = haproxyCfg("haproxy.cfg", "timeout connect 2s\ntimeout server 1s", """
                 backend app
-                    server slow1 127.0.0.1:%d
+                    server slow1 127.0.0.1:%d check
                 """.formatted(slow.port()));
 
         DoctorRun run = DoctorRun.from(cfg, "--json", "--connects", "1", "--idle-watch", "500ms");
@@ -139,6 +139,11 @@ class DoctorFromHaproxyTest {
         assertThat(t.get("summary").asString()).matches("the backend took \\d+\\.\\d ms to answer; "
                 + Pattern.quote(directive) + " is 1s: the proxy gives up first \\(504\\)");
         assertThat(run.plan()).anyMatch(s -> s.startsWith("raise " + directive + " from 1s to at least "));
+        // check without option httpchk: HAProxy's connect check, which the doctor repeats
+        assertThat(status(run.check("backend.health", "127.0.0.1:" + slow.port()))).isEqualTo("PASS");
+        assertThat(run.check("balancer.health_check", "backend app").get("summary").asString())
+                .isEqualTo("servers are checked with check on server slow1 127.0.0.1:" + slow.port() + " check in "
+                        + at(cfg, "server slow1") + ": one that fails leaves rotation");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(haproxyCheck(cfg)).startsWith("0 ");
     }
@@ -209,7 +214,7 @@ class DoctorFromHaproxyTest {
     }
 
     @Test
-    void aBackendWithoutTimeoutsIsProbedAndSaysTheyAreNotSet() throws Exception {
+    void aBackendWithoutTimeoutsOrChecksIsProbedAndSaysTheyAreNotSet() throws Exception {
         TestBackend ok = cleanup.add(TestBackend.answering("ok"));
         Path cfg = haproxyCfg("haproxy.cfg", "", """
                 backend app
@@ -222,7 +227,11 @@ class DoctorFromHaproxyTest {
         JsonNode t = run.check("config.timeouts", "127.0.0.1:" + ok.port());
         assertThat(t.get("summary").asString()).startsWith("timeout server is off (0); observed ");
         assertThat(t.get("evidence").get("timeout server").asString()).isEqualTo("0");
-        assertThat(run.exit()).isZero();
+        JsonNode balancer = run.check("balancer.health_check", "backend app");
+        assertThat(status(balancer)).isEqualTo("WARN");
+        assertThat(balancer.get("advice").asString()).startsWith("add check to the server lines of backend app at "
+                + at(cfg, "backend app"));
+        assertThat(run.exit()).isEqualTo(1);
         // haproxy itself accepts it, with a warning about the missing timeouts
         assertThat(haproxyCheck(cfg)).startsWith("0 ").contains("missing timeouts");
     }
