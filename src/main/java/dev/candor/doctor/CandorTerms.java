@@ -99,6 +99,11 @@ final class CandorTerms implements Terms {
     }
 
     @Override
+    public java.util.Map<Section, String> notRun() {
+        return java.util.Map.of();
+    }
+
+    @Override
     public String restartOrder(List<String> upstreams) {
         String pools = upstreams.isEmpty() ? "its upstreams" : String.join(", ", upstreams);
         return "restart order: bring the backend up first and wait until `candor doctor` shows its health"

@@ -94,7 +94,7 @@ public final class Doctor {
                         : new Bypass(direct, proxySide, group.next(), config, targets, options.url(), workers, clock).run());
             }
             List<String> flush = targets.upstreams().stream().map(UpstreamConfig::name).toList();
-            return new Report(subject(), checks, Plan.of(checks, flush, terms), System.nanoTime() - start);
+            return new Report(subject(), checks, Plan.of(checks, flush, terms), System.nanoTime() - start, terms.notRun());
         } finally {
             workers.shutdownNow();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -151,6 +151,13 @@ final class ForeignTerms implements Terms {
     }
 
     @Override
+    public Map<Section, String> notRun() {
+        return Map.of(Section.LOGS, "for " + setup.proxy() + "'s own logs, run `candor explain` on them",
+                Section.BYPASS, "--url compares through Candor; to compare through " + setup.proxy()
+                        + ", send the request with curl to it and to the server the report names");
+    }
+
+    @Override
     public String restartOrder(List<String> upstreams) {
         return "restart order: bring the backend up first and wait until `candor doctor --from " + setup.file()
                 + "` shows it answering; then reload " + setup.proxy() + " (" + setup.reload() + ") so no connection"

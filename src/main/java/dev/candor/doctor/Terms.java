@@ -70,6 +70,9 @@ public interface Terms {
     /** Section 5: how the proxy takes a dead endpoint out of rotation, and with the admin API its live view. */
     List<Check> balancerChecks(Targets targets, AdminView admin);
 
+    /** What the sections that cannot run say instead of their usual hint, e.g. for logs another tool reads. */
+    java.util.Map<Section, String> notRun();
+
     /** The last step of the plan after a backend (re)start: backend first, then the proxy's pools. */
     String restartOrder(List<String> upstreams);
 }

@@ -330,6 +330,7 @@ class DoctorFromNginxTest {
         assertThat(run.out()).contains("candor doctor: " + conf)
                 .contains("read as nginx: 1 upstream(s), 1 server(s) to probe; 1 target(s) not probed")
                 .contains("well within proxy_read_timeout 1m")
+                .contains("not run: for nginx's own logs, run `candor explain` on them")
                 .contains("proxy_pass http://127.0.0.1:" + ok.port() + " (" + at(conf, "proxy_pass http://127.0.0.1:")
                         + ") names no upstream block, so nginx opens a new connection for every request");
         assertThat(run.exit()).isZero();
