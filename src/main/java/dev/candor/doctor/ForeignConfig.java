@@ -22,9 +22,13 @@ import static java.util.Objects.requireNonNull;
  * advice. The checks themselves are the doctor's own.
  */
 public final class ForeignConfig {
-    /** A line that opens an HAProxy section: the keyword at the start of the line, no braces. */
+    /**
+     * A line that opens an HAProxy section: the keyword at the start of the line, and neither {@code ;} nor a
+     * brace on it (nginx's {@code listen 80;} ends with one).
+     */
     private static final Pattern HAPROXY_SECTION = Pattern.compile(
-            "(?m)^(global|defaults|frontend|backend|listen|resolvers|peers|userlist|program|mailers|http-errors|ring|cache)(\\s|$)");
+            "(?m)^(global|defaults|frontend|backend|listen|resolvers|peers|userlist|program|mailers|http-errors|ring|cache)"
+            + "([ \\t][^;{}\\n]*)?$");
     /** An nginx block opening a context: {@code http {}, {@code events {}, {@code server {}, {@code upstream x {}. */
     private static final Pattern NGINX_BLOCK = Pattern.compile(
             "(?m)^\\s*(http|events|server|upstream\\s+\\S+|location\\s+[^{]+|stream)\\s*\\{");
@@ -78,7 +82,7 @@ public final class ForeignConfig {
     /** {@code nginx}, {@code haproxy}, or {@code unknown}: the content decides, the file name breaks a tie. */
     static String format(Path file, String text) {
         String noComments = text.replaceAll("(?m)#.*$", "");
-        boolean haproxy = HAPROXY_SECTION.matcher(noComments).find() && noComments.indexOf('{') < 0;
+        boolean haproxy = HAPROXY_SECTION.matcher(noComments).find();
         boolean nginx = NGINX_BLOCK.matcher(noComments).find();
         if (haproxy != nginx) {
             return haproxy ? "haproxy" : "nginx";

@@ -51,6 +51,7 @@ class DoctorFromHaproxyTest {
 
                 frontend web
                     bind 127.0.0.1:%d
+                    use_backend app if { path_beg /app/ }
                     default_backend app
 
                 %s
