@@ -198,7 +198,11 @@ final class NginxUpstreams {
         if (byKey.containsKey(key)) {
             return;
         }
-        byKey.put(key, new ForeignUpstream(name(target), label, servers, tlsSettings, connect, read, idle, noReuse, null));
+        String name = name(target);
+        if (!name.equals(target.replaceAll("[^A-Za-z0-9._-]", "_"))) {
+            label += ", as " + inLocation + " uses it"; // a second set of settings for the same target
+        }
+        byKey.put(key, new ForeignUpstream(name, label, servers, tlsSettings, connect, read, idle, noReuse, null));
     }
 
     /** Why nginx does not reuse connections to this upstream block from this location, or null when it does. */

@@ -215,6 +215,43 @@ class DoctorFromNginxTest {
     }
 
     @Test
+    void oneUpstreamUsedWithTwoReadTimeoutsIsProbedOncePerTimeoutEachNamingItsOwnLine() throws Exception {
+        TestBackend slow = cleanup.add(TestBackend.start((request, reply) -> CompletableFuture
+                .delayedExecutor(1_300, TimeUnit.MILLISECONDS).execute(() -> reply.send(200, "late"))));
+        Path conf = nginxConf("""
+                proxy_read_timeout 10s;
+                upstream api {
+                    server 127.0.0.1:%d;
+                }
+                server {
+                    listen 127.0.0.1:%d;
+                    location / { proxy_pass http://api; }
+                    location /v1/ { proxy_pass http://api; }
+                    location /export/ {
+                        proxy_pass http://api;
+                        proxy_read_timeout 1s;
+                    }
+                }
+                """.formatted(slow.port(), Ports.freePort()));
+
+        DoctorRun run = DoctorRun.from(conf, "--json", "--connects", "1", "--idle-watch", "500ms");
+
+        // / and /v1/ share the http-level 10s: one target; /export/ has its own 1s: a second one
+        List<JsonNode> timeouts = run.checks("config.timeouts");
+        assertThat(timeouts).extracting(c -> c.get("target").asString())
+                .containsExactly("api 127.0.0.1:" + slow.port(), "api-2 127.0.0.1:" + slow.port());
+        assertThat(status(timeouts.get(0))).isEqualTo("PASS");
+        assertThat(timeouts.get(0).get("summary").asString()).contains("well within proxy_read_timeout 10s");
+        assertThat(status(timeouts.get(1))).isEqualTo("WARN");
+        assertThat(timeouts.get(1).get("advice").asString())
+                .startsWith("raise proxy_read_timeout in " + at(conf, "proxy_read_timeout 1s") + " above");
+        assertThat(run.checks("config.endpoints")).extracting(c -> c.get("target").asString())
+                .containsExactly("upstream api at " + at(conf, "upstream api"), "upstream api at " + at(conf, "upstream api")
+                        + ", as location /export/ at " + at(conf, "location /export/") + " uses it");
+        assertThat(nginxTest(conf)).startsWith("0 ");
+    }
+
+    @Test
     void aServerNameThatDoesNotResolveFailsAndTheAdviceNamesItsServerLine() throws Exception {
         TestDnsServer dns = cleanup.add(TestDnsServer.start());
         TestBackend ok = cleanup.add(TestBackend.answering("ok"));
