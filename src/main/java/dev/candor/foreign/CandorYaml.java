@@ -75,8 +75,11 @@ final class CandorYaml {
         return listeners.containsKey(address);
     }
 
+    /** Adds a route after the others; one equal to an earlier route could never match first, so it is left out. */
     void route(Route r) {
-        routes.add(r);
+        if (!routes.contains(r)) {
+            routes.add(r);
+        }
     }
 
     List<Route> routes() {

@@ -256,6 +256,15 @@ public record HaproxyBackend(String name, HaproxySection section, List<Server> s
             }
         }
         params(d.args(), 2, params);
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            boolean time = Set.of("inter", "fastinter", "downinter", "slowstart", "pool-purge-delay").contains(p.getKey());
+            boolean number = Set.of("fall", "rise", "maxconn", "minconn", "maxqueue", "weight", "pool-max-conn")
+                    .contains(p.getKey());
+            if (time && HaproxyConfig.time(p.getValue()) == null || number && !p.getValue().matches("-?\\d{1,9}")) {
+                throw new IOException(d.where() + ": " + d.text() + ": " + p.getKey() + " '" + p.getValue() + "' is not a "
+                        + (time ? "time" : "number"));
+            }
+        }
         String address = d.arg(1);
         for (String prefix : List.of("ipv4@", "ipv6@", "tcp@", "tcp4@", "tcp6@")) {
             if (address.startsWith(prefix)) {
@@ -286,15 +295,7 @@ public record HaproxyBackend(String name, HaproxySection section, List<Server> s
                 p = 0; // relative to the client's port: no fixed port
             }
         }
-        int weight = 1;
-        if (params.containsKey("weight")) {
-            try {
-                weight = Integer.parseInt(params.get("weight"));
-            } catch (NumberFormatException e) {
-                throw new IOException(d.where() + ": " + d.text() + ": weight '" + params.get("weight")
-                        + "' is not a number");
-            }
-        }
+        int weight = params.containsKey("weight") ? Integer.parseInt(params.get("weight")) : 1;
         boolean check = "check".equals(lastOf(params, "check", "no-check"));
         boolean ssl = "ssl".equals(lastOf(params, "ssl", "no-ssl"));
         return new Server(d.arg(0), host, p, weight, check, ssl, Collections.unmodifiableMap(params), d);

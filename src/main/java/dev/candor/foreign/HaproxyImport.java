@@ -34,6 +34,12 @@ public final class HaproxyImport {
             "METH_POST", List.of("POST"), "METH_PUT", List.of("PUT"), "METH_DELETE", List.of("DELETE"),
             "METH_HEAD", List.of("HEAD"), "METH_OPTIONS", List.of("OPTIONS"), "METH_TRACE", List.of("TRACE"),
             "METH_CONNECT", List.of("CONNECT"));
+    /** bind parameters that take no value; every other one takes exactly one. */
+    private static final Set<String> BIND_FLAGS = Set.of("ssl", "accept-proxy", "v4v6", "v6only", "transparent",
+            "defer-accept", "tfo", "strict-sni", "prefer-client-ciphers", "allow-0rtt", "no-ca-names", "no-sslv3",
+            "no-tlsv10", "no-tlsv11", "no-tlsv12", "no-tlsv13", "force-sslv3", "force-tlsv10", "force-tlsv11",
+            "force-tlsv12", "force-tlsv13", "no-tls-tickets", "generate-certificates", "quic-force-retry",
+            "accept-netscaler-cip");
     private static final Set<String> LOGGING = Set.of("httplog", "dontlognull", "tcplog", "logasap", "log-separate-errors",
             "log-health-checks", "dontlog-normal", "httpslog");
 
@@ -48,6 +54,8 @@ public final class HaproxyImport {
     private String catchAll;
     private HaproxyFrontend catchAllFrom;
     private String certBase;
+    /** {@code ssl-server-verify} in global: {@code none} turns off verification for servers without {@code verify}. */
+    private Directive serverVerify;
 
     /** A condition Candor cannot express; the message says which part and why. */
     private static final class Untranslatable extends Exception {
@@ -146,6 +154,12 @@ public final class HaproxyImport {
                     case "crt-base" -> {
                         certBase = d.arg(0);
                         carried.add(d);
+                    }
+                    case "ssl-server-verify" -> {
+                        serverVerify = d;
+                        if ("required".equals(d.arg(0))) {
+                            carried.add(d); // Candor verifies endpoint certificates unless told not to
+                        }
                     }
                     default -> {
                     }
@@ -293,6 +307,11 @@ public final class HaproxyImport {
         }
         carried.add(d);
         u.endpoint(server.address(), Math.min(server.weight(), 256));
+        if (server.ssl() && server.param("verify").isEmpty() && serverVerify != null
+                && "none".equals(serverVerify.arg(0))) {
+            u.noVerifyBecause = "HAProxy: ssl-server-verify none";
+            carried.add(serverVerify);
+        }
         for (Map.Entry<String, String> p : server.params().entrySet()) {
             String key = p.getKey();
             String text = (key + " " + p.getValue()).strip();
@@ -336,6 +355,7 @@ public final class HaproxyImport {
     private void balance(CandorYaml.Upstream u, HaproxyBackend b) {
         HaproxyBackend.Balance bal = b.balance();
         Directive d = bal.source();
+        b.section().last("hash-type").ifPresent(h -> reason(h, "Candor's hash balancers always hash consistently"));
         switch (bal.algorithm()) {
             case "roundrobin", "static-rr" -> u.balancer = d == null ? null : u.weighted ? "weighted_round_robin"
                     : "round_robin";
@@ -362,7 +382,6 @@ public final class HaproxyImport {
         if (d != null) {
             carried.add(d);
         }
-        b.section().last("hash-type").ifPresent(h -> reason(h, "Candor's hash balancers always hash consistently"));
     }
 
     private void keepAlive(CandorYaml.Upstream u, HaproxyBackend.KeepAlive k) {
@@ -505,37 +524,46 @@ public final class HaproxyImport {
         if (d.arg(0).contains(",") || d.arg(0).matches(".*:\\d+-\\d+$")) {
             reason(d, "only the first address and port of " + d.arg(0) + " is carried (a listener has one)");
         }
-        if (b.ssl() && b.certs().isEmpty()) {
-            reason(d, "ssl without crt (crt-list?): list the certificates under the listener's tls.certificates");
+        List<String[]> certs = new ArrayList<>();
+        for (String crt : b.certs()) {
+            certificate(crt, d).ifPresent(certs::add);
+        }
+        if (b.ssl() && certs.isEmpty()) {
+            reason(d, "ssl without a certificate file Candor can use (crt-list, or crt naming a directory): list the"
+                    + " certificates and keys under the listener's tls.certificates");
             return;
         }
         CandorYaml.Listener l = out.listener(address);
         carried.add(d);
+        if (b.ssl()) {
+            l.certificates.addAll(certs);
+        }
         List<String> params = b.params();
         for (int i = 0; i < params.size(); i++) {
             String p = params.get(i);
+            String value = BIND_FLAGS.contains(p) || i + 1 >= params.size() ? null : params.get(++i);
             switch (p) {
-                case "ssl" -> {
-                }
-                case "crt" -> {
-                    i++;
-                    certificate(l, params.get(i), d);
+                case "ssl", "crt" -> {
                 }
                 case "accept-proxy" -> l.proxyProtocol = true;
-                case "alpn" -> reason(d, "alpn " + params.get(++i) + ": Candor chooses the protocols itself"
+                case "alpn" -> reason(d, "alpn " + value + ": Candor chooses the protocols itself"
                         + " (listeners[].tls.protocols)");
-                default -> reason(d, "the bind parameter " + p + " has no equivalent");
+                default -> reason(d, "the bind parameter " + p + (value == null ? "" : " " + value)
+                        + " has no equivalent");
             }
         }
     }
 
-    /** A {@code crt}: a PEM with the certificate and its key, or its key next to it in {@code FILE.key}. */
-    private void certificate(CandorYaml.Listener l, String crt, Directive d) {
+    /**
+     * A {@code crt} as {@code [cert, key]}: a PEM with the certificate and its key, or its key next to it in
+     * {@code FILE.key}; empty (with the reason) for a directory.
+     */
+    private Optional<String[]> certificate(String crt, Directive d) {
         String cert = certBase != null && !crt.startsWith("/") ? certBase + "/" + crt : crt;
         Path p = Path.of(cert);
         if (Files.isDirectory(p)) {
             reason(d, "crt " + crt + " is a directory: list each certificate and key under tls.certificates");
-            return;
+            return Optional.empty();
         }
         String key = cert;
         try {
@@ -546,7 +574,7 @@ public final class HaproxyImport {
         } catch (IOException | RuntimeException unreadable) {
             // the file is read again by candor check, which says what is wrong with it
         }
-        l.certificates.add(new String[] {cert, key});
+        return Optional.of(new String[] {cert, key});
     }
 
     private void clientTimeouts(HaproxyFrontend f) {

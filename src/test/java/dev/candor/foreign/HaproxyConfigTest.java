@@ -197,5 +197,9 @@ class HaproxyConfigTest {
                 .hasMessageContaining("a.cfg:2: timeout server 3x: '3x' is not a time");
         assertThatThrownBy(() -> HaproxyConfig.parse("backend b\n  server s 10.0.0.1:http\n", "a.cfg").backends())
                 .hasMessageContaining("a.cfg:2:").hasMessageContaining("'http' is not a port");
+        assertThatThrownBy(() -> HaproxyConfig.parse("backend b\n  server s 10.0.0.1:80 check fall x\n", "a.cfg").backends())
+                .hasMessage("a.cfg:2: server s 10.0.0.1:80 check fall x: fall 'x' is not a number");
+        assertThatThrownBy(() -> HaproxyConfig.parse("backend b\n  server s 10.0.0.1:80 inter 2q\n", "a.cfg").backends())
+                .hasMessage("a.cfg:2: server s 10.0.0.1:80 inter 2q: inter '2q' is not a time");
     }
 }

@@ -28,8 +28,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code candor import} on a real-world-shaped haproxy.cfg (a frontend with a plain and a TLS bind, host, path
- * prefix, path suffix and regular-expression ACLs combined with AND and OR, an anonymous ACL, a predefined one,
+ * {@code candor import} on a real-world-shaped haproxy.cfg (a plain and a TLS frontend with the same rules: host,
+ * path prefix, path suffix and regular-expression ACLs combined with AND and OR, an anonymous ACL, a predefined one,
  * {@code default_backend}; backends with weights, {@code balance}, a health check, a backup server): the output
  * passes {@code candor check}, and Candor serving it sends the same requests to the same backends as the real
  * HAProxy serving the original. The HAProxy half is skipped without /usr/sbin/haproxy, except in CI.
@@ -59,6 +59,22 @@ class HaproxyImportTest {
         TestPki.Issued cert = ca.issue("secure.example.test").write("secure");
         // HAProxy reads the certificate and its key from one PEM file
         Files.writeString(dir.resolve("secure-bundle.pem"), Files.readString(cert.certFile()) + Files.readString(cert.keyFile()));
+        // the plain and the TLS frontend route alike, as most sites' do: Candor's routes serve every listener
+        String rules = """
+                    acl host_api hdr(host) -i api.example.test
+                    acl is_admin path_beg /admin/
+                    acl is_static path_beg /static/ /assets/
+                    acl is_image path_end .png .jpg
+                    acl is_legacy path_reg ^/legacy/[0-9]+$
+                    acl from_office src 10.0.0.0/8
+                    use_backend admin if host_api is_admin
+                    use_backend api if host_api
+                    use_backend static if is_static || is_image
+                    use_backend shop if { hdr_dom(host) -i shop.example.test }
+                    use_backend legacy if is_legacy METH_GET
+                    use_backend admin if from_office is_admin
+                    default_backend web
+                """;
         cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
                 global
                     maxconn 256
@@ -73,24 +89,13 @@ class HaproxyImportTest {
                     timeout http-keep-alive 5s
                     retries 2
 
-                frontend www
+                frontend http-in
                     bind 127.0.0.1:%2$d
+                %12$s
+                frontend https-in
                     bind 127.0.0.1:%3$d ssl crt secure-bundle.pem
-                    http-request set-header X-Forwarded-Proto https if { ssl_fc }
-                    acl host_api hdr(host) -i api.example.test
-                    acl is_admin path_beg /admin/
-                    acl is_static path_beg /static/ /assets/
-                    acl is_image path_end .png .jpg
-                    acl is_legacy path_reg ^/legacy/[0-9]+$
-                    acl from_office src 10.0.0.0/8
-                    use_backend admin if host_api is_admin
-                    use_backend api if host_api
-                    use_backend static if is_static || is_image
-                    use_backend shop if { hdr_dom(host) -i shop.example.test }
-                    use_backend legacy if is_legacy METH_GET
-                    use_backend admin if from_office is_admin
-                    default_backend web
-
+                    http-request set-header X-Forwarded-Proto https
+                %12$s
                 backend api
                     balance leastconn
                     option httpchk GET /health
@@ -117,7 +122,18 @@ class HaproxyImportTest {
                     server web1 127.0.0.1:%10$d
                     server web2 127.0.0.1:%11$d backup
                 """.formatted(dir, port, tlsPort, port("api-1"), port("api-2"), port("admin"), port("static"),
-                port("shop"), port("legacy"), port("web"), Ports.refusing()));
+                port("shop"), port("legacy"), port("web"), Ports.refusing(), rules));
+    }
+
+    /** {@code haproxy.cfg:N} of the first line of the config that starts with {@code text} (indentation aside). */
+    private String where(String text) throws Exception {
+        List<String> lines = Files.readAllLines(cfg);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).strip().startsWith(text)) {
+                return cfg + ":" + (i + 1);
+            }
+        }
+        throw new AssertionError("no line " + text);
     }
 
     private int port(String backend) {
@@ -135,7 +151,7 @@ class HaproxyImportTest {
     }
 
     @Test
-    void theTranslationCarriesListenersRoutesAndUpstreamsAndCommentsTheRest() {
+    void theTranslationCarriesListenersRoutesAndUpstreamsAndCommentsTheRest() throws Exception {
         String yaml = importYaml();
         assertThat(yaml)
                 .contains("- address: \"127.0.0.1:" + tlsPort + "\"\n    tls:\n      certificates:\n        - cert: \""
@@ -152,10 +168,13 @@ class HaproxyImportTest {
                 .contains("expect_status: 200")
                 .contains("response: \"30s\"").contains("connect: \"2s\"")
                 .contains("client_idle_timeout: \"5s\"").contains("max_connections: 256")
-                .contains("haproxy.cfg:29: use_backend admin if from_office is_admin — acl from_office")
-                .contains("haproxy.cfg:17: http-request set-header X-Forwarded-Proto https if { ssl_fc } — HAProxy's"
+                .contains(where("use_backend admin if from_office") + ": use_backend admin if from_office is_admin — acl"
+                        + " from_office")
+                .contains(where("http-request") + ": http-request set-header X-Forwarded-Proto https — HAProxy's"
                         + " request and response rules are not translated")
                 .contains(" backup — backup servers have no equivalent");
+        assertThat(yaml.split("\n    upstream: \"admin\"\n", -1)).as("the second frontend's equal routes are left out")
+                .hasSize(2);
     }
 
     @Test
