@@ -45,7 +45,7 @@ class ArchitectureTest {
                 .whereLayer("demo").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("doctor").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("explain").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("foreign").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("foreign").mayOnlyBeAccessedByLayers("cli", "doctor")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli", "admin")
                 .whereLayer("proxy").mayOnlyBeAccessedByLayers("server", "doctor")
                 .whereLayer("journal").mayOnlyBeAccessedByLayers("server", "admin", "cli", "doctor")

@@ -7,17 +7,21 @@ import dev.candor.config.ConfigProblem;
 import dev.candor.config.Durations;
 import dev.candor.doctor.Doctor;
 import dev.candor.doctor.DoctorOptions;
+import dev.candor.doctor.ForeignConfig;
 import dev.candor.doctor.HumanReport;
 import dev.candor.doctor.JsonReport;
 import dev.candor.doctor.Report;
+import dev.candor.doctor.Terms;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +39,10 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, defaultValue = "candor.yaml", description = "config file (default: ${DEFAULT-VALUE})")
     Path config;
+
+    @Option(names = "--from", paramLabel = "FILE", description = "probe the upstreams of another proxy's config instead"
+            + " (nginx.conf or haproxy.cfg, told apart by content), with advice in its directives and FILE:LINE")
+    Path from;
 
     @Option(names = "--admin", paramLabel = "URL", description = "the running proxy's admin API, e.g. http://127.0.0.1:9901"
             + " (bearer token: CANDOR_ADMIN_TOKEN, else the config's admin.token)")
@@ -76,13 +84,30 @@ final class DoctorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CandorConfig loaded;
-        try {
-            loaded = ConfigLoader.load(config);
-        } catch (ConfigException e) {
-            for (ConfigProblem p : e.problems()) {
-                err.println(p);
+        Terms terms = Terms.CANDOR;
+        if (from != null) {
+            if (url != null || admin != null || accessLog != null) {
+                return couldNotRun(out, err, "--from probes another proxy's upstreams; --url, --admin and --access-log"
+                        + " are about Candor (for that proxy's logs, run `candor explain`)");
             }
-            return couldNotRun(out, err, config + ": " + e.problems().size() + " error(s); run `candor check -c " + config + "`");
+            try {
+                ForeignConfig foreign = ForeignConfig.read(from);
+                loaded = foreign.config();
+                terms = foreign.terms();
+            } catch (NoSuchFileException e) {
+                return couldNotRun(out, err, from + ": no such file");
+            } catch (IOException e) {
+                return couldNotRun(out, err, e.getMessage());
+            }
+        } else {
+            try {
+                loaded = ConfigLoader.load(config);
+            } catch (ConfigException e) {
+                for (ConfigProblem p : e.problems()) {
+                    err.println(p);
+                }
+                return couldNotRun(out, err, config + ": " + e.problems().size() + " error(s); run `candor check -c " + config + "`");
+            }
         }
         DoctorOptions options;
         try {
@@ -97,7 +122,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         Report report;
         try {
-            report = new Doctor(options, Clock.systemUTC()).run();
+            report = new Doctor(options, terms, Clock.systemUTC()).run();
         } catch (RuntimeException e) {
             return couldNotRun(out, err, "the investigation stopped: " + e);
         }

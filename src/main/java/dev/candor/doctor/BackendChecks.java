@@ -18,20 +18,20 @@ final class BackendChecks {
     private BackendChecks() {
     }
 
-    static List<Check> of(List<Resolution> resolutions, List<Probed> probed) {
+    static List<Check> of(List<Resolution> resolutions, List<Probed> probed, Terms terms) {
         List<Check> out = new ArrayList<>();
         for (Resolution r : resolutions) {
             if (r.name() != null) {
-                out.add(dns(r));
+                out.add(dns(r, terms));
             }
         }
         for (Probed p : probed) {
-            out.add(tcp(p));
+            out.add(tcp(p, terms));
             if (p.health() != null) {
-                out.add(health(p));
+                out.add(health(p, terms));
             }
             if (p.direct() != null && p.upstream().tls() != null) {
-                out.add(tls(p));
+                out.add(tls(p, terms));
             }
             if (p.direct() != null && !failedInTls(p)) {
                 out.add(response(p));
@@ -40,7 +40,7 @@ final class BackendChecks {
         return out;
     }
 
-    static Check dns(Resolution r) {
+    static Check dns(Resolution r, Terms terms) {
         Check.Builder b = Check.of(Section.BACKEND, "backend.dns", r.target()).with("name", r.name())
                 .with("record", r.index() < 0 ? "SRV" : "A/AAAA");
         if (r.failure() != null) {
@@ -49,9 +49,10 @@ final class BackendChecks {
             return b.error(f.errorType()).with("rcode", f.rcode()).with("resolver", f.resolver())
                     .with("lookup_ms", Fmt.msValue(r.lookupNanos())).with("detail", f.detail())
                     .advice(f.timeout()
-                            ? "no resolver answered in time: check dns.resolvers (" + resolversOf(f) + ") and dns.timeout, and that UDP/TCP 53 is open from this host"
-                            : "the name does not resolve (" + f.rcode() + "): fix the typo in " + r.upstream().name()
-                              + "'s endpoint, create the record, or point dns.resolvers at the resolver that knows it")
+                            ? "no resolver answered in time: check " + terms.resolverSettings(resolversOf(f)) + ", and that UDP/TCP 53 is open from this host"
+                            : "the name does not resolve (" + f.rcode() + "): fix the typo in "
+                              + terms.namedEndpoint(r.upstream(), r.index()) + ", create the record, or point "
+                              + terms.resolverKey() + " at the resolver that knows it")
                     .confirm(dig)
                     .step(Step.of(Step.Rank.DNS, "make " + r.name() + " resolve from the proxy host (" + dig
                             + " answers " + (f.rcode() == null ? "nothing" : f.rcode()) + " today), or write the endpoint's IP in the config"))
@@ -68,7 +69,7 @@ final class BackendChecks {
         return f.resolver() == null ? "none reached" : f.resolver();
     }
 
-    static Check tcp(Probed p) {
+    static Check tcp(Probed p, Terms terms) {
         ConnectSamples s = p.tcp();
         Check.Builder b = Check.of(Section.BACKEND, "backend.tcp", p.target())
                 .with("address", p.label()).with("attempts", s.attempts()).with("connected", s.connected());
@@ -93,7 +94,7 @@ final class BackendChecks {
                     .warn((s.attempts() - s.connected()) + "/" + s.attempts() + " connects failed, " + s.connected() + " connected");
         }
         return switch (main) {
-            case CONNECTION_REFUSED -> refused(p, b, s);
+            case CONNECTION_REFUSED -> refused(p, b, s, terms);
             case CONNECTION_TIMEOUT -> b.with("connect_timeout", Fmt.config(p.upstream().timeouts().connect()))
                     .advice("no answer at all to " + s.attempts() + " SYNs: the host is down, or a firewall or security"
                             + " group drops packets to port " + p.address().getPort() + " (a closed port would have refused)")
@@ -114,7 +115,8 @@ final class BackendChecks {
         };
     }
 
-    private static Check refused(Probed p, Check.Builder b, ConnectSamples s) {
+    private static Check refused(Probed p, Check.Builder b, ConnectSamples s, Terms terms) {
+        String configKey = terms.endpoint(p.upstream(), p.index());
         long[] rst = ConnectSamples.stats(s.answeredNanos(true));
         b.with("rst_after_ms", rst == null ? null : Fmt.msValue(rst[1]));
         String summary = s.attempts() + "/" + s.attempts() + " connects refused: the host is up but nothing listens on port "
@@ -123,15 +125,15 @@ final class BackendChecks {
             String nearby = p.listeningNearby();
             return b.with("listening_nearby", nearby)
                     .advice(nearby + " accepts connections: if this endpoint is meant to be that same service, "
-                            + p.configKey() + " has the wrong port or address and should say " + nearby
+                            + configKey + " has the wrong port or address and should say " + nearby
                             + "; otherwise start the backend on " + p.label())
-                    .step(Step.of(Step.Rank.BACKEND, "correct " + p.configKey() + " to " + nearby + " if that is the"
+                    .step(Step.of(Step.Rank.BACKEND, "correct " + configKey + " to " + nearby + " if that is the"
                             + " service it means (" + p.label() + " refuses connections, " + nearby
-                            + " accepts them) and reload Candor (kill -HUP); otherwise start the backend on " + p.label()))
+                            + " accepts them) and " + terms.reload() + "; otherwise start the backend on " + p.label()))
                     .fail(summary + " (" + nearby + " listens)");
         }
         return b.advice("start the backend on " + p.label() + " (is the process running? does it listen on that"
-                        + " port and address? `ss -ltnp` on its host), or correct " + p.configKey())
+                        + " port and address? `ss -ltnp` on its host), or correct " + configKey)
                 .step(Step.restart("start the backend on " + p.label() + ": nothing listens there"))
                 .fail(summary);
     }
@@ -144,7 +146,7 @@ final class BackendChecks {
     private static final java.time.Duration EXPIRY_WARNING = java.time.Duration.ofDays(14);
 
     /** The TLS handshake of the direct request, with the upstream's SNI, trust and client certificate. */
-    static Check tls(Probed p) {
+    static Check tls(Probed p, Terms terms) {
         var config = p.upstream().tls();
         DirectExchange.Outcome o = p.direct();
         String serverName = p.confirmTls().serverName();
@@ -157,7 +159,7 @@ final class BackendChecks {
             ErrorType type = o.failure().type();
             return b.error(type).with("detail", o.failure().error()).with("after_ms", Fmt.msValue(o.totalNanos()))
                     .advice(type == ErrorType.TLS_CERTIFICATE_ERROR
-                            ? "the certificate was refused (" + o.failure().error() + "): check tls.sni, tls.ca and the"
+                            ? "the certificate was refused (" + o.failure().error() + "): check " + terms.tlsSettings(p.upstream()) + " and the"
                               + " certificate the endpoint serves"
                             : type.nextCheck())
                     .confirm(openssl)
@@ -186,7 +188,7 @@ final class BackendChecks {
         return b.pass(summary);
     }
 
-    static Check health(Probed p) {
+    static Check health(Probed p, Terms terms) {
         ProbeRecord h = p.health();
         var check = p.upstream().healthCheck();
         Check.Builder b = Check.of(Section.BACKEND, "backend.health", p.target())
@@ -204,9 +206,9 @@ final class BackendChecks {
             b.confirm(ConfirmCommand.curl("-sv -g -o /dev/null --max-time " + Math.max(1, check.timeout().toSeconds() + 1),
                     "GET", host, check.path(), p.label(), p.confirmTls()));
         }
-        return b.advice("the endpoint fails the configured health check (" + h.reason() + "): Candor will mark it"
-                        + " unhealthy after " + check.unhealthyThreshold() + " such checks; fix the backend's " + check.path()
-                        + " or the check's expect_status/timeout")
+        return b.advice("the endpoint fails the configured health check (" + h.reason() + "): "
+                        + terms.healthConsequence(p.upstream()) + "; fix the backend's " + check.path()
+                        + " or " + terms.healthSettings(p.upstream()))
                 .step(Step.restart("make " + p.label() + " pass its health check (" + h.reason() + "), restarting it if it is stuck"))
                 .fail("health check fails: " + h.reason() + (h.error() != null && h.detail() != null ? " (" + h.detail() + ")" : ""));
     }

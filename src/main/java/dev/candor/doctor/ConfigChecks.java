@@ -31,21 +31,21 @@ final class ConfigChecks {
     }
 
     static List<Check> of(CandorConfig config, Targets targets, List<Resolution> resolutions, List<Probed> probed,
-                          AdminView admin) {
+                          AdminView admin, Terms terms) {
         List<Check> out = new ArrayList<>();
-        out.add(warnings(config));
+        out.add(terms.configCheck(config));
         for (UpstreamConfig u : targets.upstreams()) {
-            out.add(endpoints(config, u));
+            out.add(endpoints(config, u, terms));
         }
         for (Probed p : probed) {
             if (p.direct() != null) {
-                out.add(timeouts(p, admin));
+                out.add(timeouts(p, admin, terms));
                 if (p.direct().failure() == null) {
-                    out.add(idle(p));
+                    out.add(idle(p, terms));
                 }
             }
         }
-        for (UpstreamConfig u : targets.upstreams()) {
+        for (UpstreamConfig u : terms.followsDnsRefresh() ? targets.upstreams() : List.<UpstreamConfig>of()) {
             Check dns = dns(u, resolutions);
             if (dns != null) {
                 out.add(dns);
@@ -68,8 +68,9 @@ final class ConfigChecks {
                 .warn(warnings.size() + " warning(s) from candor check");
     }
 
-    static Check endpoints(CandorConfig config, UpstreamConfig u) {
-        Check.Builder b = Check.of(Section.CONFIG, "config.endpoints", "upstreams." + u.name())
+    static Check endpoints(CandorConfig config, UpstreamConfig u, Terms terms) {
+        String upstream = terms.upstream(u);
+        Check.Builder b = Check.of(Section.CONFIG, "config.endpoints", upstream)
                 .with("endpoints", u.endpoints().stream().map(e -> e.address().toString()).toList());
         for (EndpointConfig e : u.endpoints()) {
             HostPort a = e.address();
@@ -79,29 +80,29 @@ final class ConfigChecks {
                         || "::".equals(l.address().host());
                 if (samePort && sameHost) {
                     return b.with("listener", l.address().toString())
-                            .advice("point upstreams." + u.name() + " at the backend, not at Candor's own listener " + l.address())
-                            .step(Step.of(Step.Rank.ROUTE, "upstreams." + u.name() + " has endpoint " + a
-                                    + ", which is Candor's own listener: requests would loop"))
-                            .fail("endpoint " + a + " is Candor's own listener " + l.address() + ": a loop");
+                            .advice("point " + upstream + " at the backend, not at " + terms.ownListener() + " " + l.address())
+                            .step(Step.of(Step.Rank.ROUTE, upstream + " has endpoint " + a
+                                    + ", which is " + terms.ownListener() + ": requests would loop"))
+                            .fail("endpoint " + a + " is " + terms.ownListener() + " " + l.address() + ": a loop");
                 }
             }
             if (config.admin().enabled() && config.admin().address().port() == a.port()
                     && config.admin().address().host().equals(a.host())) {
                 return b.with("admin", config.admin().address().toString())
-                        .advice("point upstreams." + u.name() + " at the backend, not at Candor's admin listener")
-                        .step(Step.of(Step.Rank.ROUTE, "upstreams." + u.name() + " has endpoint " + a
+                        .advice("point " + upstream + " at the backend, not at Candor's admin listener")
+                        .step(Step.of(Step.Rank.ROUTE, upstream + " has endpoint " + a
                                 + ", which is Candor's admin listener"))
                         .fail("endpoint " + a + " is Candor's own admin listener");
             }
             if (a.port() == 0) {
                 return b.advice("give " + a + " the backend's real port")
-                        .step(Step.of(Step.Rank.BACKEND, "set a real port for endpoint " + a + " of upstreams." + u.name()))
+                        .step(Step.of(Step.Rank.BACKEND, "set a real port for endpoint " + a + " of " + upstream))
                         .fail("endpoint " + a + " has port 0");
             }
             if (NOT_HTTP_PORTS.contains(a.port())) {
                 return b.advice("port " + a.port() + " usually serves another protocol (or HTTPS): check that " + a
                                 + " speaks plain HTTP/1.1")
-                        .step(Step.of(Step.Rank.ROUTE, "check that " + a + " of upstreams." + u.name() + " speaks plain HTTP"))
+                        .step(Step.of(Step.Rank.ROUTE, "check that " + a + " of " + upstream + " speaks plain HTTP"))
                         .warn("endpoint " + a + " uses port " + a.port() + ", which usually is not plain HTTP");
             }
         }
@@ -109,20 +110,21 @@ final class ConfigChecks {
                 : u.endpoints().size() + " endpoint(s), addresses plausible");
     }
 
-    static Check timeouts(Probed p, AdminView admin) {
+    static Check timeouts(Probed p, AdminView admin, Terms terms) {
         UpstreamConfig u = p.upstream();
         Duration response = u.timeouts().response();
         DirectExchange.Outcome o = p.direct();
+        Terms.Setting setting = terms.responseTimeout(u);
         Check.Builder b = Check.of(Section.CONFIG, "config.timeouts", p.target())
-                .with("timeouts.connect", Fmt.config(u.timeouts().connect()))
-                .with("timeouts.response", Fmt.config(response));
+                .with(terms.connectTimeout(u).name(), Fmt.config(u.timeouts().connect()))
+                .with(setting.name(), Fmt.config(response));
         long[] connect = ConnectSamples.stats(p.tcp().answeredNanos(false));
         if (connect != null) {
             b.with("connect_max_ms", Fmt.msValue(connect[2]));
         }
         Double p99 = admin == null ? null : admin.p99(u.name(), p.label());
         b.with("live_p99_ms", p99);
-        String key = "upstreams." + u.name() + ".timeouts.response";
+        String key = setting.where();
         if (o.failure() != null && o.failure().type() == ErrorType.HTTP_RESPONSE_TIMEOUT) {
             b.with("waited_ms", Fmt.msValue(o.totalNanos() - Math.max(0, o.connectNanos())));
             return b.error(ErrorType.HTTP_RESPONSE_TIMEOUT)
@@ -138,7 +140,7 @@ final class ConfigChecks {
         long observed = o.headersNanos() - o.connectNanos();
         b.with("observed_ms", Fmt.msValue(observed));
         if (response.isZero()) {
-            return b.pass("timeouts.response is off (0); observed " + Fmt.ms(observed));
+            return b.pass(setting.name() + " is off (0); observed " + Fmt.ms(observed));
         }
         long limit = response.toNanos();
         if (observed >= limit) {
@@ -168,7 +170,7 @@ final class ConfigChecks {
                     .warn("the backend took " + Fmt.ms(observed) + ", over " + Math.round(HEADROOM * 100) + " % of " + key
                             + " " + Fmt.config(response));
         }
-        return b.pass(Fmt.ms(observed) + " to the response header, well within timeouts.response " + Fmt.config(response)
+        return b.pass(Fmt.ms(observed) + " to the response header, well within " + setting.name() + " " + Fmt.config(response)
                 + (p99 == null ? "" : " (live p99 " + p99 + " ms)"));
     }
 
@@ -178,16 +180,17 @@ final class ConfigChecks {
         return Duration.ofSeconds(seconds);
     }
 
-    static Check idle(Probed p) {
+    static Check idle(Probed p, Terms terms) {
         UpstreamConfig u = p.upstream();
         Duration idle = u.pool().idleTimeout();
         DirectExchange.Outcome o = p.direct();
-        String key = "upstreams." + u.name() + ".pool.idle_timeout";
+        Terms.Setting setting = terms.poolIdle(u);
+        String key = setting.where();
         String header = o.header("Keep-Alive");
         Check.Builder b = Check.of(Section.CONFIG, "config.pool_idle", p.target())
-                .with("pool.idle_timeout", Fmt.config(idle)).with("keep_alive_header", header);
+                .with(setting.name(), Fmt.config(idle)).with("keep_alive_header", header);
         if (idle.isZero()) {
-            return b.pass("pool.idle_timeout is 0: connections are not reused, so none can go stale");
+            return b.pass(terms.noReuse(u));
         }
         if (!o.keepAlive()) {
             return b.with("connection", o.header("Connection"))
@@ -223,8 +226,7 @@ final class ConfigChecks {
                                     p.confirmTls()) + " 2>&1 | grep -i keep-alive"
                             : idleWatch(p))
                     .step(Step.of(Step.Rank.POOL, "lower " + key + " from " + Fmt.config(idle) + " to " + Fmt.config(safe)
-                            + ": the backend " + how + ", so pooled connections go stale; then flush the pool"
-                            + " (POST /api/upstreams/" + u.name() + "/pool/flush)"))
+                            + ": the backend " + how + ", so pooled connections go stale; then " + terms.flush(u)))
                     .warn("the backend " + how + ", but " + key + " is " + Fmt.config(idle)
                             + ": pooled connections outlive the backend's keep-alive");
         }

@@ -44,13 +44,20 @@ public final class Doctor {
     private static final long MAX_CONNECT_WAIT_MILLIS = 5_000;
 
     private final DoctorOptions options;
+    private final Terms terms;
     private final Clock clock;
     private final Transport transport = Transport.detect();
     /** TLS to the upstreams that have it, exactly as the proxy builds it; set when the run starts. */
     private UpstreamTlsContexts tls = UpstreamTlsContexts.NONE;
 
     public Doctor(DoctorOptions options, Clock clock) {
+        this(options, Terms.CANDOR, clock);
+    }
+
+    /** A doctor whose advice names settings in {@code terms}: another proxy's, for {@code --from}. */
+    public Doctor(DoctorOptions options, Terms terms, Clock clock) {
         this.options = requireNonNull(options, "options");
+        this.terms = requireNonNull(terms, "terms");
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -74,11 +81,11 @@ public final class Doctor {
             AdminView admin = options.admin() == null ? null : AdminView.fetch(options.admin(), options.adminToken());
 
             List<Check> checks = new ArrayList<>(targets.checks());
-            checks.addAll(BackendChecks.of(resolutions, probed));
-            checks.addAll(ConfigChecks.of(config, targets, resolutions, probed, admin));
+            checks.addAll(BackendChecks.of(resolutions, probed, terms));
+            checks.addAll(ConfigChecks.of(config, targets, resolutions, probed, admin, terms));
             checks.addAll(NetworkChecks.of(probed));
             checks.addAll(LogChecks.of(options, admin));
-            checks.addAll(BalancerChecks.of(targets, admin));
+            checks.addAll(terms.balancerChecks(targets, admin));
             checks.addAll(WhatChanged.of(options, clock));
             if (options.url() != null) {
                 DirectExchange direct = new DirectExchange(transport, tls);
@@ -88,7 +95,7 @@ public final class Doctor {
                         : new Bypass(direct, proxySide, group.next(), config, targets, options.url(), workers, clock).run());
             }
             List<String> flush = targets.upstreams().stream().map(UpstreamConfig::name).toList();
-            return new Report(subject(), checks, Plan.of(checks, flush), System.nanoTime() - start);
+            return new Report(subject(), checks, Plan.of(checks, flush, terms), System.nanoTime() - start, terms.notRun());
         } finally {
             workers.shutdownNow();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -170,7 +177,8 @@ public final class Doctor {
     /** The user-space ping, then (if anything connected) the health-check request and the direct request. */
     private Probed probe(Resolution r, Resolution.Address a, Targets targets, EventLoop loop) {
         UpstreamConfig u = r.upstream();
-        long connectMillis = Math.min(MAX_CONNECT_WAIT_MILLIS, Math.max(1, u.timeouts().connect().toMillis()));
+        long connect = u.timeouts().connect().toMillis(); // 0: no connect timeout, so the doctor's own longest wait
+        long connectMillis = connect == 0 ? MAX_CONNECT_WAIT_MILLIS : Math.min(MAX_CONNECT_WAIT_MILLIS, connect);
         ConnectSamples tcp = ConnectSamples.take(transport, loop, a.socket(), options.connects(), connectMillis);
         if (tcp.connected() == 0) {
             String nearby = tcp.mainFailure() == dev.candor.failure.ErrorType.CONNECTION_REFUSED

@@ -44,7 +44,7 @@ public final class HumanReport {
             }
             out.append("\n").append(paint(BOLD, s.heading())).append("\n");
             if (in.isEmpty()) {
-                out.append("  -     not run: ").append(s.whenEmpty()).append("\n");
+                out.append("  -     not run: ").append(report.whenEmpty(s)).append("\n");
                 continue;
             }
             for (Check c : in) {

@@ -17,6 +17,10 @@ final class Plan {
     }
 
     static List<String> of(List<Check> checks, List<String> upstreamsToFlush) {
+        return of(checks, upstreamsToFlush, Terms.CANDOR);
+    }
+
+    static List<String> of(List<Check> checks, List<String> upstreamsToFlush, Terms terms) {
         List<Check> withSteps = new ArrayList<>();
         for (Check c : checks) {
             if (c.step() != null && c.status() != Status.PASS) {
@@ -34,13 +38,7 @@ final class Plan {
         }
         List<String> plan = new ArrayList<>(steps);
         if (restart) {
-            String pools = upstreamsToFlush.isEmpty() ? "its upstreams"
-                    : String.join(", ", upstreamsToFlush);
-            plan.add("restart order: bring the backend up first and wait until `candor doctor` shows its health"
-                    + " check passing; then flush Candor's pools for " + pools
-                    + " (POST /api/upstreams/NAME/pool/flush on the admin address, or reload with kill -HUP)"
-                    + " so no connection from before the restart is reused; restart Candor itself only if that is"
-                    + " not enough");
+            plan.add(terms.restartOrder(upstreamsToFlush));
         }
         return plan;
     }

@@ -36,12 +36,6 @@ record Probed(UpstreamConfig upstream, int index, HostPort configured, InetSocke
         return upstream.name() + " " + (named.equals(ipPort) ? ipPort : ipPort + " (" + named + ")");
     }
 
-    /** Where in the config this endpoint is written. */
-    String configKey() {
-        return index >= 0 ? "upstreams." + upstream.name() + ".endpoints[" + index + "]"
-                : "upstreams." + upstream.name() + ".dns.srv";
-    }
-
     /** How the proxy speaks TLS to this endpoint, so confirm commands do the same; null for plain HTTP. */
     ConfirmCommand.Tls confirmTls() {
         return ConfirmCommand.Tls.of(upstream.tls(), configured.host());

@@ -1,6 +1,7 @@
 package dev.candor.doctor;
 
 import java.util.List;
+import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,8 +10,10 @@ import static java.util.Objects.requireNonNull;
  *
  * @param subject what was investigated, e.g. the config file and the URL
  * @param elapsedNanos how long the investigation took
+ * @param notRun for sections that say something else than {@link Section#whenEmpty()} when they have no check
  */
-public record Report(String subject, List<Check> checks, List<String> plan, long elapsedNanos) {
+public record Report(String subject, List<Check> checks, List<String> plan, long elapsedNanos,
+                     Map<Section, String> notRun) {
 
     /** Exit status of SPEC section 7: 0 all pass, 1 warnings only, 2 any failure. */
     public static final int PASSED = 0;
@@ -23,6 +26,17 @@ public record Report(String subject, List<Check> checks, List<String> plan, long
         requireNonNull(subject, "subject");
         checks = List.copyOf(checks);
         plan = List.copyOf(plan);
+        notRun = Map.copyOf(notRun);
+    }
+
+    /** A report whose empty sections say why in the doctor's usual words. */
+    public Report(String subject, List<Check> checks, List<String> plan, long elapsedNanos) {
+        this(subject, checks, plan, elapsedNanos, Map.of());
+    }
+
+    /** Why a section has no check, and what would make it run. */
+    public String whenEmpty(Section s) {
+        return notRun.getOrDefault(s, s.whenEmpty());
     }
 
     public Status worst() {

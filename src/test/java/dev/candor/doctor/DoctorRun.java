@@ -32,6 +32,17 @@ record DoctorRun(int exit, String out, String err, JsonNode json, long millis) {
         }
         List<String> argv = new ArrayList<>(List.of("doctor", "-c", config.toString()));
         argv.addAll(List.of(args));
+        return execute(argv);
+    }
+
+    /** {@code candor doctor --from FILE ARGS...}: another proxy's config file, already written. */
+    static DoctorRun from(Path foreignConfig, String... args) {
+        List<String> argv = new ArrayList<>(List.of("doctor", "--from", foreignConfig.toString()));
+        argv.addAll(List.of(args));
+        return execute(argv);
+    }
+
+    private static DoctorRun execute(List<String> argv) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new Main());
@@ -42,7 +53,7 @@ record DoctorRun(int exit, String out, String err, JsonNode json, long millis) {
         long millis = (System.nanoTime() - start) / 1_000_000;
         JsonNode json = argv.contains("--json") && !out.toString().isBlank()
                 ? JsonMapper.builder().build().readTree(out.toString()) : null;
-        System.out.println("doctor " + String.join(" ", args) + ": exit " + exit + " in " + millis + " ms");
+        System.out.println(String.join(" ", argv) + ": exit " + exit + " in " + millis + " ms");
         return new DoctorRun(exit, out.toString(), err.toString(), json, millis);
     }
 
@@ -55,7 +66,7 @@ record DoctorRun(int exit, String out, String err, JsonNode json, long millis) {
     /** The one check with this id whose target contains {@code targetPart}. */
     JsonNode check(String id, String targetPart) {
         List<JsonNode> found = checks(id).stream().filter(c -> c.get("target").asString().contains(targetPart)).toList();
-        assertThat(found).as("check %s on %s in\n%s", id, targetPart, out).hasSize(1);
+        assertThat(found).as("check %s on %s in\n%s%s", id, targetPart, out, err).hasSize(1);
         return found.get(0);
     }
 
