@@ -146,7 +146,7 @@ EOF
 cat >"$tmp/haproxy.cfg" <<EOF
 global
   nbthread 1
-  maxconn 20000
+  maxconn 9000
 defaults
   mode http
   http-reuse always
@@ -155,7 +155,7 @@ defaults
   timeout server 600s
   timeout http-request 10s
   timeout http-keep-alive 60s
-  maxconn 20000
+  maxconn 9000
 frontend slow
   bind 127.0.0.1:$CANDOR_PORT
   use_backend sink if { path_beg /upload }
