@@ -97,12 +97,7 @@ final class JournalEndpoints {
     }
 
     void events(ChannelHandlerContext ctx, boolean keepAlive, boolean get, List<String> p, QueryStringDecoder uri) {
-        if (p.size() != 2) {
-            Replies.notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
-            return;
-        }
-        if (!get) {
-            Replies.notAllowed(ctx, keepAlive, "GET");
+        if (!plainGet(ctx, keepAlive, get, p, uri)) {
             return;
         }
         int limit = limit(ctx, keepAlive, uri, DEFAULT_EVENTS);
@@ -122,13 +117,22 @@ final class JournalEndpoints {
         offload(ctx, keepAlive, () -> JournalView.events(server.journal(), from, to, limit));
     }
 
-    void counts(ChannelHandlerContext ctx, boolean keepAlive, boolean get, List<String> p, QueryStringDecoder uri) {
+    /** True for a GET of exactly {@code /api/NAME}; otherwise answers 404 or 405 and returns false. */
+    private static boolean plainGet(ChannelHandlerContext ctx, boolean keepAlive, boolean get, List<String> p,
+                                    QueryStringDecoder uri) {
         if (p.size() != 2) {
             Replies.notFound(ctx, keepAlive, "no such admin endpoint: " + uri.path());
-            return;
+            return false;
         }
         if (!get) {
             Replies.notAllowed(ctx, keepAlive, "GET");
+            return false;
+        }
+        return true;
+    }
+
+    void counts(ChannelHandlerContext ctx, boolean keepAlive, boolean get, List<String> p, QueryStringDecoder uri) {
+        if (!plainGet(ctx, keepAlive, get, p, uri)) {
             return;
         }
         Instant now = Instant.now();
