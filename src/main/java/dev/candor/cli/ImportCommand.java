@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -38,6 +39,10 @@ final class ImportCommand implements Callable<Integer> {
                     : NginxImport.translate(NginxConfig.parse(file), file.toString()));
             out.flush();
             return 0;
+        } catch (NoSuchFileException e) {
+            err.println("candor import: could not run: " + file + ": no such file");
+            err.flush();
+            return COULD_NOT_RUN;
         } catch (IOException e) {
             err.println("candor import: could not run: " + e.getMessage());
             err.flush();

@@ -221,4 +221,17 @@ class HaproxyTranslationTest {
         assertThat(err.toString()).isEqualTo("candor import: could not run: " + cfg
                 + ":4: server s 10.0.0.1:80 inter soon: inter 'soon' is not a time\n");
     }
+
+    @Test
+    void aMissingFileIsNamedAsMissingWithExitStatus3() {
+        Path missing = dir.resolve("nowhere.cfg");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("import", missing.toString())).isEqualTo(3);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).isEqualTo("candor import: could not run: " + missing + ": no such file\n");
+    }
 }
