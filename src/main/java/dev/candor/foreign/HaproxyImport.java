@@ -1,7 +1,5 @@
 package dev.candor.foreign;
 
-import com.google.re2j.Pattern;
-import com.google.re2j.PatternSyntaxException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,13 +23,6 @@ import java.util.regex.Matcher;
  * over is kept as a comment that says why, in file order.
  */
 public final class HaproxyImport {
-    private static final java.util.regex.Pattern FETCH =
-            java.util.regex.Pattern.compile("^([a-z0-9_.]+)(?:\\((.*)\\))?$");
-    /** HAProxy's predefined ACLs on the method. */
-    private static final Map<String, List<String>> METHOD_ACLS = Map.of("METH_GET", List.of("GET", "HEAD"),
-            "METH_POST", List.of("POST"), "METH_PUT", List.of("PUT"), "METH_DELETE", List.of("DELETE"),
-            "METH_HEAD", List.of("HEAD"), "METH_OPTIONS", List.of("OPTIONS"), "METH_TRACE", List.of("TRACE"),
-            "METH_CONNECT", List.of("CONNECT"));
     /** bind parameters that take no value; every other one takes exactly one. */
     private static final Set<String> BIND_FLAGS = Set.of("ssl", "accept-proxy", "v4v6", "v6only", "transparent",
             "defer-accept", "tfo", "strict-sni", "prefer-client-ciphers", "allow-0rtt", "no-ca-names", "no-sslv3",
@@ -57,63 +46,6 @@ public final class HaproxyImport {
     /** {@code ssl-server-verify} in global: {@code none} turns off verification for servers without {@code verify}. */
     private Directive serverVerify;
 
-    /** A condition Candor cannot express; the message says which part and why. */
-    private static final class Untranslatable extends Exception {
-        Untranslatable(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** What one alternative of a condition matches; null and empty fields match anything. */
-    private record Match(String host, String pathKey, String path, List<String> methods, Map<String, String> headers,
-                         Map<String, String> query) {
-        static final Match ANY = new Match(null, null, null, List.of(), Map.of(), Map.of());
-
-        static Match host(String h) {
-            return new Match(h, null, null, List.of(), Map.of(), Map.of());
-        }
-
-        static Match path(String key, String p) {
-            return new Match(null, key, p, List.of(), Map.of(), Map.of());
-        }
-
-        static Match header(String name, String value) {
-            return new Match(null, null, null, List.of(), Map.of(name, value), Map.of());
-        }
-
-        /** Both at once: empty when they can never hold together. */
-        Optional<Match> and(Match o) throws Untranslatable {
-            if (host != null && o.host != null && !host.equalsIgnoreCase(o.host)) {
-                return Optional.empty();
-            }
-            if (pathKey != null && o.pathKey != null && !(pathKey.equals(o.pathKey) && path.equals(o.path))) {
-                throw new Untranslatable("two conditions on the path (" + path + " and " + o.path + "): Candor's"
-                        + " match takes one");
-            }
-            List<String> m = methods.isEmpty() ? o.methods : methods;
-            if (!methods.isEmpty() && !o.methods.isEmpty()) {
-                m = methods.stream().filter(o.methods::contains).toList();
-                if (m.isEmpty()) {
-                    return Optional.empty();
-                }
-            }
-            return Optional.of(new Match(host != null ? host : o.host, pathKey != null ? pathKey : o.pathKey,
-                    path != null ? path : o.path, m, merge(headers, o.headers, "header"), merge(query, o.query, "query parameter")));
-        }
-
-        private static Map<String, String> merge(Map<String, String> a, Map<String, String> b, String what)
-                throws Untranslatable {
-            Map<String, String> m = new LinkedHashMap<>(a);
-            for (Map.Entry<String, String> e : b.entrySet()) {
-                String old = m.putIfAbsent(e.getKey(), e.getValue());
-                if (old != null && !old.equals(e.getValue())) {
-                    throw new Untranslatable("two conditions on the " + what + " " + e.getKey() + ": Candor's match"
-                            + " takes one value per " + what);
-                }
-            }
-            return m;
-        }
-    }
 
     private HaproxyImport(HaproxyConfig config) {
         this.config = config;
@@ -369,7 +301,7 @@ public final class HaproxyImport {
                 }
             }
             default -> {
-                Matcher m = FETCH.matcher(bal.algorithm());
+                Matcher m = HaproxyMatch.FETCH.matcher(bal.algorithm());
                 if (m.matches() && m.group(1).equals("hdr") && m.group(2) != null && !m.group(2).isEmpty()) {
                     u.balancer = "header_hash(" + m.group(2) + ")";
                 } else {
@@ -638,18 +570,18 @@ public final class HaproxyImport {
                     + r.backend() + " go to the next rule that matches");
             return;
         }
-        List<Match> matches = new ArrayList<>();
+        List<HaproxyMatch> matches = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Set<Directive> used = new HashSet<>();
         if (r.condition().isEmpty()) {
-            matches.add(Match.ANY);
+            matches.add(HaproxyMatch.ANY);
         }
         for (List<HaproxyFrontend.Term> all : r.condition()) {
             try {
                 Set<Directive> mine = new HashSet<>();
                 matches.addAll(conjunction(f, all, mine));
                 used.addAll(mine);
-            } catch (Untranslatable e) {
+            } catch (HaproxyMatch.Untranslatable e) {
                 problems.add(e.getMessage());
             }
         }
@@ -663,21 +595,21 @@ public final class HaproxyImport {
         }
         carried.add(d);
         carried.addAll(used);
-        for (Match m : matches) {
+        for (HaproxyMatch m : matches) {
             out.route(new CandorYaml.Route(m.host(), m.pathKey(), m.path(), m.methods(), m.headers(), m.query(),
                     upstream));
         }
     }
 
     /** The alternatives that make every term hold (none when they never can). */
-    private List<Match> conjunction(HaproxyFrontend f, List<HaproxyFrontend.Term> terms, Set<Directive> used)
-            throws Untranslatable {
-        List<Match> product = List.of(Match.ANY);
+    private List<HaproxyMatch> conjunction(HaproxyFrontend f, List<HaproxyFrontend.Term> terms, Set<Directive> used)
+            throws HaproxyMatch.Untranslatable {
+        List<HaproxyMatch> product = List.of(HaproxyMatch.ANY);
         for (HaproxyFrontend.Term t : terms) {
-            List<Match> options = term(f, t, used);
-            List<Match> next = new ArrayList<>();
-            for (Match a : product) {
-                for (Match b : options) {
+            List<HaproxyMatch> options = term(f, t, used);
+            List<HaproxyMatch> next = new ArrayList<>();
+            for (HaproxyMatch a : product) {
+                for (HaproxyMatch b : options) {
                     a.and(b).ifPresent(next::add);
                 }
             }
@@ -686,180 +618,38 @@ public final class HaproxyImport {
         return product;
     }
 
-    private List<Match> term(HaproxyFrontend f, HaproxyFrontend.Term t, Set<Directive> used) throws Untranslatable {
+    private List<HaproxyMatch> term(HaproxyFrontend f, HaproxyFrontend.Term t, Set<Directive> used) throws HaproxyMatch.Untranslatable {
         String shown = t.inline() != null ? "{ " + t.inline().criterion() + " … }" : t.acl();
         if (t.negated()) {
-            throw new Untranslatable("!" + shown + ": Candor's matches cannot be negated");
+            throw new HaproxyMatch.Untranslatable("!" + shown + ": Candor's matches cannot be negated");
         }
         if (t.inline() != null) {
-            return acl(t.inline());
+            return HaproxyMatch.acl(t.inline());
         }
         String name = t.acl();
         if (name.equals("TRUE") || name.equals("HTTP")) {
-            return List.of(Match.ANY);
+            return List.of(HaproxyMatch.ANY);
         }
         if (name.equals("FALSE")) {
             return List.of();
         }
-        if (METHOD_ACLS.containsKey(name)) {
-            return List.of(new Match(null, null, null, METHOD_ACLS.get(name), Map.of(), Map.of()));
+        if (HaproxyMatch.METHOD_ACLS.containsKey(name)) {
+            return List.of(new HaproxyMatch(null, null, null, HaproxyMatch.METHOD_ACLS.get(name), Map.of(), Map.of()));
         }
         List<HaproxyFrontend.Acl> lines = f.acls().get(name);
         if (lines == null) {
-            throw new Untranslatable("acl " + name + " is not defined in " + f.section().title());
+            throw new HaproxyMatch.Untranslatable("acl " + name + " is not defined in " + f.section().title());
         }
-        List<Match> any = new ArrayList<>();
+        List<HaproxyMatch> any = new ArrayList<>();
         for (HaproxyFrontend.Acl a : lines) {
             try {
-                any.addAll(acl(a));
-            } catch (Untranslatable e) {
-                throw new Untranslatable("acl " + name + " (" + a.source().where() + "): " + e.getMessage());
+                any.addAll(HaproxyMatch.acl(a));
+            } catch (HaproxyMatch.Untranslatable e) {
+                throw new HaproxyMatch.Untranslatable("acl " + name + " (" + a.source().where() + "): " + e.getMessage());
             }
             used.add(a.source());
         }
         return any;
-    }
-
-    /** One ACL line: any of its patterns. */
-    private List<Match> acl(HaproxyFrontend.Acl a) throws Untranslatable {
-        String[] converters = a.criterion().split(",");
-        for (int i = 1; i < converters.length; i++) {
-            if (!converters[i].equals("lower")) {
-                throw new Untranslatable("the converter " + converters[i] + " has no equivalent");
-            }
-        }
-        boolean ci = a.ignoreCase() || converters.length > 1;
-        Matcher m = FETCH.matcher(converters[0]);
-        if (!m.matches()) {
-            throw new Untranslatable(a.criterion() + " has no equivalent");
-        }
-        for (int i = 0; i < a.flags().size(); i++) {
-            String flag = a.flags().get(i);
-            if (flag.equals("-f") || flag.equals("-M")) {
-                throw new Untranslatable("patterns read from the file " + (i + 1 < a.flags().size()
-                        ? a.flags().get(i + 1) : "") + " are not carried: write them in the acl");
-            }
-        }
-        String fetch = m.group(1);
-        String arg = m.group(2);
-        String method = "str";
-        int underscore = fetch.lastIndexOf('_');
-        String base = fetch;
-        if (underscore > 0 && Set.of("beg", "end", "sub", "reg", "dom", "dir", "str", "len", "cnt", "val")
-                .contains(fetch.substring(underscore + 1))) {
-            method = fetch.substring(underscore + 1);
-            base = fetch.substring(0, underscore);
-        }
-        method = a.method().orElse(method);
-        if (a.patterns().isEmpty()) {
-            throw new Untranslatable(a.criterion() + " without a pattern has no equivalent");
-        }
-        List<Match> out = new ArrayList<>();
-        switch (base) {
-            case "hdr", "req.hdr", "req.fhdr", "hdr_ip" -> {
-                if (arg == null || arg.isEmpty() || arg.contains(",")) {
-                    throw new Untranslatable(a.criterion() + ": only a header with a name has an equivalent");
-                }
-                for (String p : a.patterns()) {
-                    out.addAll(header(arg.toLowerCase(Locale.ROOT), method, p, ci));
-                }
-            }
-            case "path", "url" -> {
-                if (base.equals("url") && !(method.equals("beg") && !ci)) {
-                    throw new Untranslatable(a.criterion() + ": of the url fetches, only url_beg has an equivalent");
-                }
-                for (String p : a.patterns()) {
-                    out.add(path(method, p, ci));
-                }
-            }
-            case "method" -> {
-                if (!method.equals("str")) {
-                    throw new Untranslatable(a.criterion() + " -m " + method + " has no equivalent");
-                }
-                out.add(new Match(null, null, null, a.patterns().stream().map(p -> p.toUpperCase(Locale.ROOT)).toList(),
-                        Map.of(), Map.of()));
-            }
-            case "urlp", "url_param" -> {
-                if (arg == null || arg.isEmpty() || arg.contains(",") || !method.equals("str")) {
-                    throw new Untranslatable(a.criterion() + ": only an exact parameter value has an equivalent");
-                }
-                for (String p : a.patterns()) {
-                    String v = ci ? "~(?i)^" + quote(p) + "$" : p.startsWith("~") ? "~^" + quote(p) + "$" : p;
-                    out.add(new Match(null, null, null, List.of(), Map.of(), Map.of(arg, v)));
-                }
-            }
-            default -> throw new Untranslatable(a.criterion() + " has no equivalent in a route's match");
-        }
-        return out;
-    }
-
-    private static List<Match> header(String name, String method, String p, boolean ci) throws Untranslatable {
-        String flags = ci ? "(?i)" : "";
-        if (name.equals("host")) {
-            boolean plainName = p.matches("[A-Za-z0-9.-]+") && !p.startsWith(".") && !p.endsWith(".");
-            String lower = p.toLowerCase(Locale.ROOT);
-            if (method.equals("str") && plainName) {
-                return List.of(Match.host(lower));
-            }
-            if (method.equals("dom") && plainName) {
-                // the name and every name under it; HAProxy would also take it inside a longer name (x.NAME.example)
-                return List.of(Match.host(lower), Match.host("*." + lower));
-            }
-            if (method.equals("end") && p.startsWith(".") && p.substring(1).matches("[A-Za-z0-9.-]+")) {
-                return List.of(Match.host("*" + lower));
-            }
-        }
-        String regex = switch (method) {
-            case "str" -> ci ? "^" + quote(p) + "$" : null;
-            case "beg" -> "^" + quote(p);
-            case "end" -> quote(p) + "$";
-            case "sub" -> quote(p);
-            case "reg" -> p;
-            case "dom" -> "(?:^|[./?:])" + quote(p) + "(?:[./?:]|$)";
-            default -> throw new Untranslatable("hdr(" + name + ") -m " + method + " has no equivalent");
-        };
-        if (regex == null) {
-            return List.of(Match.header(name, p.startsWith("~") ? "~^" + quote(p) + "$" : p));
-        }
-        return List.of(Match.header(name, "~" + re2(flags + regex)));
-    }
-
-    private static Match path(String method, String p, boolean ci) throws Untranslatable {
-        boolean plain = p.startsWith("/") && !p.contains(" ") && !p.contains("?") && !p.contains("#");
-        String flags = ci ? "(?i)" : "";
-        switch (method) {
-            case "str" -> {
-                return plain && !ci ? Match.path("path", p) : Match.path("path_regex", re2(flags + "^" + quote(p) + "$"));
-            }
-            case "beg" -> {
-                return plain && !ci ? Match.path("path_prefix", p) : Match.path("path_regex", re2(flags + "^" + quote(p)));
-            }
-            case "end" -> {
-                return Match.path("path_regex", re2(flags + quote(p) + "$"));
-            }
-            case "sub" -> {
-                return Match.path("path_regex", re2(flags + quote(p)));
-            }
-            case "reg" -> {
-                return Match.path("path_regex", re2(flags + p));
-            }
-            case "dir" -> {
-                String inner = p.replaceAll("^/+|/+$", "");
-                return Match.path("path_regex", re2(flags + "(?:^|/)" + quote(inner) + "(?:/|$)"));
-            }
-            default -> throw new Untranslatable("path -m " + method + " has no equivalent");
-        }
-    }
-
-    /** The pattern itself when RE2 (Candor's regular expressions) reads it. */
-    private static String re2(String regex) throws Untranslatable {
-        try {
-            Pattern.compile(regex);
-            return regex;
-        } catch (PatternSyntaxException e) {
-            throw new Untranslatable("the regular expression " + regex + " is not RE2 syntax (" + e.getDescription()
-                    + "): Candor's regular expressions run in linear time");
-        }
     }
 
     /** {@code s} as a regular expression that matches it literally. */
