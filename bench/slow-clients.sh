@@ -15,12 +15,23 @@
 # and reports wrk's p99 both ways (median of the rounds) with the crowd's own counts. The target of
 # docs/performance.md: crowded p99 within 1.5x of quiet p99.
 #
+# The crowd stands for clients on other machines: it runs at the idle scheduling class (chrt --idle),
+# so its own CPU use never delays wrk or the backend on the shared load CPU; its sockets carry an
+# Ethernet segment size and are reset when it leaves (see crowd.py below). The warm-up runs the same
+# mix as the rounds (quiet, then WARMUP_CROWDS crowded periods), so a proxy whose code is compiled
+# while it runs (Candor's JIT) is measured compiled, as it is after its first minutes in service.
+# wrk corrects its latencies for coordinated omission: a request that waited adds a sample for every
+# request its connection would have sent meanwhile, so in a 10 s round one stall of all connections
+# longer than about 0.1 s sets the round's p99 close to its own length. The report gives p99.9 and
+# the longest latency next to the p99.
+#
 # Run as root on Linux (nginx, wrk and python3 are installed with apt-get when missing):
 #   bench/slow-clients.sh
 # Environment (defaults in brackets): ROUNDS [3]  DURATION [10s]  WARMUP [15s]  CONNECTIONS [50]
 #   SLOW_CONNECTIONS [5000]  SLOW_MIX ["80 10 10": percent slowloris, slow body, slow reader]
 #   SLOW_INTERVAL [1]: seconds between a slow client's bytes  PORT_BASE [29180]
-#   CANDOR_CPUS [1]: the proxy's CPU  LOAD_CPUS [0]: wrk, the crowd and the backend
+#   WARMUP_CROWDS [1]: crowded warm-up periods  CANDOR_CPUS [1]: the proxy's CPU
+#   LOAD_CPUS [0]: wrk, the crowd and the backend
 #   PROXY [candor]: candor, nginx or haproxy, each with one worker and the same limits (10 s for a
 #   request head, 60 s for an idle client connection)
 set -euo pipefail
@@ -38,6 +49,7 @@ PORT_BASE="${PORT_BASE:-29180}"
 CANDOR_CPUS="${CANDOR_CPUS:-1}"
 LOAD_CPUS="${LOAD_CPUS:-0}"
 PROXY="${PROXY:-candor}"
+WARMUP_CROWDS="${WARMUP_CROWDS:-1}"
 case "$PROXY" in candor|nginx|haproxy) ;; *) echo "PROXY must be candor, nginx or haproxy" >&2; exit 2 ;; esac
 BACKEND_PORT=$PORT_BASE
 CANDOR_PORT=$((PORT_BASE + 1))
@@ -206,7 +218,7 @@ EOF
 
 # The crowd: one thread, non-blocking sockets; prints a status line every second.
 cat >"$tmp/crowd.py" <<'EOF'
-import selectors, socket, sys, time
+import selectors, socket, struct, sys, time
 
 port, total, interval = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 mix = [int(x) for x in sys.argv[4].split()]
@@ -225,6 +237,12 @@ def open_one(kind):
     s = socket.socket()
     s.setblocking(False)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    # The segment size of an Ethernet path (loopback's is 64 KiB): the kernel sizes the proxy's send
+    # buffer for a reader that never reads from it, so on loopback a slow reader would soak up its
+    # whole 1 MiB response, ten times what it can over a real network.
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 1448)
+    # Closed with a reset, as an attacker would, so the crowd's own closes leave no TIME-WAIT behind.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     try:
         s.connect_ex(("127.0.0.1", port))
     except OSError:
@@ -287,9 +305,10 @@ EOF
 
 cat >"$tmp/report.lua" <<'EOF'
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT requests=%d p50=%d p99=%d errors=%d non2xx=%d\n", summary.requests,
-    latency:percentile(50), latency:percentile(99), summary.errors.connect + summary.errors.read +
-    summary.errors.write + summary.errors.timeout, summary.errors.status))
+  io.write(string.format("RESULT requests=%d p50=%d p99=%d p999=%d max=%d mean=%d errors=%d non2xx=%d\n",
+    summary.requests, latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max,
+    latency.mean, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
 end
 EOF
 
@@ -313,16 +332,9 @@ wrk_round() {  # wrk_round DURATION -> RESULT line
     "http://127.0.0.1:$CANDOR_PORT/100b" | grep '^RESULT'
 }
 
-log "warm-up ($WARMUP)"
-wrk_round "$WARMUP" >/dev/null
-results="$tmp/results"
-for round in $(seq 1 "$ROUNDS"); do
-  r="$(wrk_round "$DURATION")"
-  log "round $round quiet: $r"
-  echo "quiet $r" >>"$results"
-
-  timeout -k 5 900 taskset -c "$LOAD_CPUS" python3 "$tmp/crowd.py" "$CANDOR_PORT" "$SLOW_CONNECTIONS" \
-    "$SLOW_INTERVAL" "$SLOW_MIX" >"$tmp/crowd-$round.txt" 2>&1 &
+crowd_start() {  # crowd_start NAME: the crowd in the background, held at full size before it returns
+  timeout -k 5 900 taskset -c "$LOAD_CPUS" chrt --idle 0 python3 "$tmp/crowd.py" "$CANDOR_PORT" \
+    "$SLOW_CONNECTIONS" "$SLOW_INTERVAL" "$SLOW_MIX" >"$tmp/crowd-$1.txt" 2>&1 &
   crowd=$!
   pids+=($crowd)
   for i in $(seq 1 600); do   # at most 60 s until the crowd is in place
@@ -330,17 +342,37 @@ for round in $(seq 1 "$ROUNDS"); do
     [ "$est" -ge "$SLOW_CONNECTIONS" ] && break
     sleep 0.1
   done
-  log "round $round: $est client connections established before the load"
-  r="$(wrk_round "$DURATION")"
-  c="$(tail -n 1 "$tmp/crowd-$round.txt")"
-  log "round $round crowded: $r; $c"
-  echo "crowded $r $c held=$est" >>"$results"
+}
+crowd_stop() {
   kill "$crowd" 2>/dev/null || true
   wait "$crowd" 2>/dev/null || true
   for i in $(seq 1 300); do   # let the proxy notice the crowd is gone
     [ "$(ss -Htn state established "( sport = :$CANDOR_PORT )" | wc -l)" -lt 100 ] && break
     sleep 0.1
   done
+}
+
+log "warm-up: $WARMUP quiet, then $WARMUP_CROWDS times $WARMUP crowded and $WARMUP quiet"
+wrk_round "$WARMUP" >/dev/null
+for i in $(seq 1 "$WARMUP_CROWDS"); do
+  crowd_start "warmup-$i"
+  wrk_round "$WARMUP" >/dev/null
+  crowd_stop
+  wrk_round "$WARMUP" >/dev/null
+done
+results="$tmp/results"
+for round in $(seq 1 "$ROUNDS"); do
+  r="$(wrk_round "$DURATION")"
+  log "round $round quiet: $r"
+  echo "quiet $r" >>"$results"
+
+  crowd_start "$round"
+  log "round $round: $est client connections established before the load"
+  r="$(wrk_round "$DURATION")"
+  c="$(tail -n 1 "$tmp/crowd-$round.txt")"
+  log "round $round crowded: $r; $c"
+  echo "crowded $r $c held=$est" >>"$results"
+  crowd_stop
 done
 
 echo "Proxy: $PROXY"
@@ -354,12 +386,13 @@ for line in open(sys.argv[1]):
 q = statistics.median(int(r["p99"]) for r in rows["quiet"])
 c = statistics.median(int(r["p99"]) for r in rows["crowded"])
 mix = sys.argv[3].split()
-print("| load | requests per round | p99 per round | p99 median | errors | non-2xx |")
-print("|---|---|---|---:|---:|---:|")
+ms = lambda rs, key: " / ".join("%.1f" % (int(r[key]) / 1000) for r in rs)
+print("| load | requests per round | p99 per round (ms) | p99.9 per round (ms) | longest per round (ms) "
+      "| p99 median | errors | non-2xx |")
+print("|---|---|---|---|---|---:|---:|---:|")
 for name, rs in rows.items():
-    print("| %s | %s | %s | %.2f ms | %d | %d |" % (name, " / ".join(r["requests"] for r in rs),
-          " / ".join("%.2f ms" % (int(r["p99"]) / 1000) for r in rs),
-          statistics.median(int(r["p99"]) for r in rs) / 1000,
+    print("| %s | %s | %s | %s | %s | %.2f ms | %d | %d |" % (name, " / ".join(r["requests"] for r in rs),
+          ms(rs, "p99"), ms(rs, "p999"), ms(rs, "max"), statistics.median(int(r["p99"]) for r in rs) / 1000,
           sum(int(r["errors"]) for r in rs), sum(int(r["non2xx"]) for r in rs)))
 print()
 print("Crowd: %s connections (%s%% slowloris, %s%% slow body, %s%% slow reader), one byte every %s s; held at the "
