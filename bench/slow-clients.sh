@@ -54,6 +54,7 @@ case "$PROXY" in candor|nginx|haproxy) ;; *) echo "PROXY must be candor, nginx o
 BACKEND_PORT=$PORT_BASE
 CANDOR_PORT=$((PORT_BASE + 1))
 SINK_PORT=$((PORT_BASE + 2))
+BULK_PORT=$((PORT_BASE + 3))
 
 log() { printf '[slow %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -96,6 +97,9 @@ http {
   server { listen 127.0.0.1:$BACKEND_PORT backlog=4096; root $tmp/www; location / { } }
 }
 EOF
+# The slow readers' 1 MiB comes from a backend of its own (see "The crowd's side" below).
+mkdir -p "$tmp/nginx-bulk/logs"
+sed -e "s|$tmp/nginx/|$tmp/nginx-bulk/|g" -e "s|:$BACKEND_PORT |:$BULK_PORT |" "$tmp/nginx.conf" >"$tmp/nginx-bulk.conf"
 cat >"$tmp/candor.yaml" <<EOF
 listeners:
   - address: 127.0.0.1:$CANDOR_PORT
@@ -108,8 +112,16 @@ limits:
 routes:
   - match: { path_prefix: /upload }
     upstream: sink
+  - match: { path_prefix: /1m }
+    upstream: bulk
   - upstream: backend
 upstreams:
+  bulk:
+    endpoints:
+      - address: 127.0.0.1:$BULK_PORT
+    timeouts: { response: 600s, idle: 600s }
+    pool:
+      max_connections: 4096
   sink:
     endpoints:
       - address: 127.0.0.1:$SINK_PORT
@@ -148,10 +160,12 @@ http {
   proxy_send_timeout 600s;
   upstream backend { server 127.0.0.1:$BACKEND_PORT; keepalive 1024; }
   upstream sink { server 127.0.0.1:$SINK_PORT; keepalive 16; }
+  upstream bulk { server 127.0.0.1:$BULK_PORT; keepalive 16; }
   server {
     listen 127.0.0.1:$CANDOR_PORT backlog=4096;
     location / { proxy_pass http://backend; }
     location /upload { proxy_pass http://sink; }
+    location /1m { proxy_pass http://bulk; }
   }
 }
 EOF
@@ -171,11 +185,14 @@ defaults
 frontend slow
   bind 127.0.0.1:$CANDOR_PORT
   use_backend sink if { path_beg /upload }
+  use_backend bulk if { path_beg /1m }
   default_backend backend
 backend backend
   server b1 127.0.0.1:$BACKEND_PORT
 backend sink
   server s1 127.0.0.1:$SINK_PORT
+backend bulk
+  server k1 127.0.0.1:$BULK_PORT
 EOF
 
 # The slow bodies' backend: reads a whole Content-Length body before it answers, a thread per connection.
@@ -313,7 +330,13 @@ end
 EOF
 
 taskset -c "$LOAD_CPUS" nginx -c "$tmp/nginx.conf" -p "$tmp/nginx" & pids+=($!)
-taskset -c "$LOAD_CPUS" python3 "$tmp/sink.py" "$SINK_PORT" & pids+=($!)
+# The crowd's side stands for machines other than wrk's and the backend's: the crowd, the slow bodies'
+# sink and the slow readers' backend run at the idle scheduling class on the load CPU, so the work they
+# cause there (a crowd of 500 slow readers makes its backend push about 400 MB into the proxy's
+# upstream sockets at once) never delays wrk or wrk's backend. The proxy's own share of that work is on
+# the proxy's CPU, as it would be.
+taskset -c "$LOAD_CPUS" chrt --idle 0 nginx -c "$tmp/nginx-bulk.conf" -p "$tmp/nginx-bulk" & pids+=($!)
+taskset -c "$LOAD_CPUS" chrt --idle 0 python3 "$tmp/sink.py" "$SINK_PORT" & pids+=($!)
 case "$PROXY" in
   candor) (cd "$root" && exec taskset -c "$CANDOR_CPUS" ./candor run -c "$tmp/candor.yaml" >"$tmp/proxy.out" 2>&1) & ;;
   nginx) taskset -c "$CANDOR_CPUS" nginx -c "$tmp/nginx-proxy.conf" -p "$tmp/nginx-proxy" >"$tmp/proxy.out" 2>&1 & ;;
