@@ -15,9 +15,10 @@
 # and reports wrk's p99 both ways (median of the rounds) with the crowd's own counts. The target of
 # docs/performance.md: crowded p99 within 1.5x of quiet p99.
 #
-# The crowd stands for clients on other machines: it runs at the idle scheduling class (chrt --idle),
-# so its own CPU use never delays wrk or the backend on the shared load CPU; its sockets carry an
-# Ethernet segment size and are reset when it leaves (see crowd.py below). The warm-up runs the same
+# The crowd stands for clients on other machines: it and the two backends only it uses (the slow
+# bodies' sink, a second nginx for the slow readers' 1 MiB) run at the idle scheduling class
+# (chrt --idle), so the CPU they use never delays wrk or wrk's backend on the shared load CPU; the
+# crowd's sockets carry an Ethernet segment size and are reset when it leaves (see crowd.py below). The warm-up runs the same
 # mix as the rounds (quiet, then WARMUP_CROWDS crowded periods), so a proxy whose code is compiled
 # while it runs (Candor's JIT) is measured compiled, as it is after its first minutes in service.
 # wrk corrects its latencies for coordinated omission: a request that waited adds a sample for every
