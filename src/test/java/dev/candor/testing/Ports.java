@@ -6,8 +6,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Loopback ports for tests: one where nothing listens, one to listen on, and a check that something does. */
 public final class Ports {
@@ -37,14 +40,47 @@ public final class Ports {
     }
 
     /**
-     * A loopback port bound once to learn it, then released, for a child process told to listen there
-     * (another process could take it in between; the window is tiny and the child would then fail loudly).
+     * A loopback port free now, for a child process told to listen there. On Linux it lies below the
+     * kernel's ephemeral range, so no socket bound to port 0 and no outgoing connection can take it before
+     * the child binds it (a demo's own backends, bound to port 0 while it starts, once did). Elsewhere it
+     * is a port the kernel hands out and takes back, which another process could take in between.
      */
     public static int freePort() {
+        int low = ephemeralLow();
+        if (low > FIXED_FROM + 1000) {
+            int span = low - FIXED_FROM;
+            int start = ThreadLocalRandom.current().nextInt(span);
+            for (int i = 0; i < span; i++) {
+                int port = FIXED_FROM + (start + i) % span;
+                if (bindable(port)) {
+                    return port;
+                }
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where {@link #freePort} starts looking below the ephemeral range. */
+    private static final int FIXED_FROM = 15000;
+
+    private static int ephemeralLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
