@@ -21,6 +21,10 @@ public final class Ports {
     /** Sockets that hold refusing ports for the rest of the test run (a few per run, closed with the JVM). */
     private static final List<Socket> HELD = new ArrayList<>();
 
+    /** Where {@link #freePort} starts looking, below the kernel's ephemeral range (read once; 0 off Linux). */
+    private static final int FIXED_FROM = 15000;
+    private static final int EPHEMERAL_LOW = ephemeralLow();
+
     /**
      * A loopback port where nothing listens, and where nothing else can start listening: a socket is
      * bound to it and kept, without listening, for the rest of the run. Connecting to it is refused,
@@ -46,9 +50,8 @@ public final class Ports {
      * is a port the kernel hands out and takes back, which another process could take in between.
      */
     public static int freePort() {
-        int low = ephemeralLow();
-        if (low > FIXED_FROM + 1000) {
-            int span = low - FIXED_FROM;
+        if (EPHEMERAL_LOW > FIXED_FROM + 1000) {
+            int span = EPHEMERAL_LOW - FIXED_FROM;
             int start = ThreadLocalRandom.current().nextInt(span);
             for (int i = 0; i < span; i++) {
                 int port = FIXED_FROM + (start + i) % span;
@@ -63,9 +66,6 @@ public final class Ports {
             throw new UncheckedIOException(e);
         }
     }
-
-    /** Where {@link #freePort} starts looking below the ephemeral range. */
-    private static final int FIXED_FROM = 15000;
 
     private static int ephemeralLow() {
         try {
