@@ -15,12 +15,19 @@
 # and reports wrk's p99 both ways (median of the rounds) with the crowd's own counts. The target of
 # docs/performance.md: crowded p99 within 1.5x of quiet p99.
 #
+# What is compared is the load with the crowd held open and without it: a crowded round starts SETTLE
+# seconds after the whole crowd is connected, and the next quiet round SETTLE seconds after the proxy
+# has closed the crowd's connections, so neither measures the moment 5,000 connections open or close
+# at once (the crowd's own reconnections, a slowloris every 10-12.5 s, still fall in the crowded rounds).
+#
 # The crowd stands for clients on other machines: it and the two backends only it uses (the slow
 # bodies' sink, a second nginx for the slow readers' 1 MiB) run at the idle scheduling class
 # (chrt --idle), so the CPU they use never delays wrk or wrk's backend on the shared load CPU; the
-# crowd's sockets carry an Ethernet segment size and are reset when it leaves (see crowd.py below). The warm-up runs the same
-# mix as the rounds (quiet, then WARMUP_CROWDS crowded periods), so a proxy whose code is compiled
-# while it runs (Candor's JIT) is measured compiled, as it is after its first minutes in service.
+# crowd's sockets carry an Ethernet segment size and are reset when it leaves (see crowd.py below). The
+# warm-up runs the same mix as the rounds (quiet, then WARMUP_CROWDS crowded periods), so a proxy whose
+# code is compiled while it runs (Candor's JIT) is measured compiled, as it is after its first minutes in
+# service: Candor's C2 compiler takes about half of its CPU for its first 35 s and again during each of
+# the first two crowds' waves of timeouts, and is quiet from the third on.
 # wrk corrects its latencies for coordinated omission: a request that waited adds a sample for every
 # request its connection would have sent meanwhile, so in a 10 s round one stall of all connections
 # longer than about 0.1 s sets the round's p99 close to its own length. The report gives p99.9 and
@@ -31,7 +38,8 @@
 # Environment (defaults in brackets): ROUNDS [3]  DURATION [10s]  WARMUP [15s]  CONNECTIONS [50]
 #   SLOW_CONNECTIONS [5000]  SLOW_MIX ["80 10 10": percent slowloris, slow body, slow reader]
 #   SLOW_INTERVAL [1]: seconds between a slow client's bytes  PORT_BASE [29180]
-#   WARMUP_CROWDS [1]: crowded warm-up periods  CANDOR_CPUS [1]: the proxy's CPU
+#   WARMUP_CROWDS [3]: crowded warm-up periods  SETTLE [5]: seconds between the crowd's arrival or
+#   departure and the next round  CANDOR_CPUS [1]: the proxy's CPU
 #   LOAD_CPUS [0]: wrk, the crowd and the backend
 #   PROXY [candor]: candor, nginx or haproxy, each with one worker and the same limits (10 s for a
 #   request head, 60 s for an idle client connection)
@@ -50,7 +58,8 @@ PORT_BASE="${PORT_BASE:-29180}"
 CANDOR_CPUS="${CANDOR_CPUS:-1}"
 LOAD_CPUS="${LOAD_CPUS:-0}"
 PROXY="${PROXY:-candor}"
-WARMUP_CROWDS="${WARMUP_CROWDS:-1}"
+WARMUP_CROWDS="${WARMUP_CROWDS:-3}"
+SETTLE="${SETTLE:-5}"
 case "$PROXY" in candor|nginx|haproxy) ;; *) echo "PROXY must be candor, nginx or haproxy" >&2; exit 2 ;; esac
 BACKEND_PORT=$PORT_BASE
 CANDOR_PORT=$((PORT_BASE + 1))
@@ -366,6 +375,7 @@ crowd_start() {  # crowd_start NAME: the crowd in the background, held at full s
     [ "$est" -ge "$SLOW_CONNECTIONS" ] && break
     sleep 0.1
   done
+  sleep "$SETTLE"
 }
 crowd_stop() {
   kill "$crowd" 2>/dev/null || true
@@ -374,6 +384,7 @@ crowd_stop() {
     [ "$(ss -Htn state established "( sport = :$CANDOR_PORT )" | wc -l)" -lt 100 ] && break
     sleep 0.1
   done
+  sleep "$SETTLE"
 }
 
 log "warm-up: $WARMUP quiet, then $WARMUP_CROWDS times $WARMUP crowded and $WARMUP quiet"
