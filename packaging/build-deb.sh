@@ -35,7 +35,9 @@ cp "$here"/share/* "$work/input/share/"
 
 "$here/jlink-runtime.sh" "$work/input/candor.jar" "$work/input/lib" "$work/runtime"
 
-# The launcher's JVM flags are those ./candor gives `candor run` on Java 17 (see the candor script).
+# The launcher's JVM flags are those ./candor gives `candor run` on Java 17 with two or more CPUs (see
+# the candor script; with one CPU it sizes the heap differently, and docs/operate.md says how to do
+# the same with the package).
 "$jdk/bin/jpackage" --type deb \
   --name candor \
   --app-version "$app_version" \
