@@ -32,8 +32,8 @@ public final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpReq
     /** Requests decoded but not yet answered, beyond which a client's pipeline is refused. */
     static final int MAX_PIPELINE_DEPTH = 128;
 
-    /** For each request not yet answered, in order: whether it was a HEAD. */
-    private final ArrayDeque<Boolean> unanswered = new ArrayDeque<>(4);
+    /** For each request not yet answered, in order: whether it was a HEAD. Made with the first request. */
+    private ArrayDeque<Boolean> unanswered;
 
     public Http1ServerCodec(HttpDecoderConfig config) {
         init(new StrictRequestDecoder(config), new ResponseEncoder());
@@ -56,6 +56,9 @@ public final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpReq
             super.decode(ctx, buffer, out);
             for (int i = before; i < out.size(); i++) {
                 if (out.get(i) instanceof HttpRequest request) {
+                    if (unanswered == null) {
+                        unanswered = new ArrayDeque<>(4);
+                    }
                     if (unanswered.size() >= MAX_PIPELINE_DEPTH) {
                         discard = true;
                         for (int j = i; j < out.size(); j++) {
@@ -111,7 +114,7 @@ public final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpReq
             if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
                 return super.isContentAlwaysEmpty(response);
             }
-            Boolean head = unanswered.pollFirst();
+            Boolean head = unanswered == null ? null : unanswered.pollFirst();
             return (head != null && head) || super.isContentAlwaysEmpty(response);
         }
     }

@@ -46,8 +46,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private Exchange exchange;
     private boolean discardingBody;
     private String clientIp;
-    /** Decoded messages not handed on yet, oldest first; reading is paused while any wait. */
-    private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
+    /**
+     * Decoded messages not handed on yet, oldest first; reading is paused while any wait. Made when
+     * the first message has to wait: most connections never need it, and a crowd of idle ones should
+     * not each hold one.
+     */
+    private ArrayDeque<Object> inbox;
     private boolean delivering;
 
     public ProxyHandler(Supplier<ProxyContext> contexts, ClientTimeoutHandler timeouts) {
@@ -86,9 +90,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (inbox.isEmpty() && canTake(msg)) {
+        if (inboxEmpty() && canTake(msg)) {
             deliver(msg);
         } else {
+            if (inbox == null) {
+                inbox = new ArrayDeque<>(4);
+            }
             inbox.addLast(msg);
             ctx.channel().config().setAutoRead(false);
         }
@@ -105,7 +112,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         delivering = true;
         try {
             Object next;
-            while ((next = inbox.peekFirst()) != null && canTake(next) && ctx.channel().isActive()) {
+            while (inbox != null && (next = inbox.peekFirst()) != null && canTake(next) && ctx.channel().isActive()) {
                 deliver(inbox.pollFirst());
             }
         } finally {
@@ -114,7 +121,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (exchange != null) {
             exchange.flushRequestBody();
         }
-        if (inbox.isEmpty() && ctx.channel().isActive()) {
+        if (inboxEmpty() && ctx.channel().isActive()) {
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -265,9 +272,13 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         releaseInbox();
     }
 
+    private boolean inboxEmpty() {
+        return inbox == null || inbox.isEmpty();
+    }
+
     private void releaseInbox() {
         Object msg;
-        while ((msg = inbox.pollFirst()) != null) {
+        while (inbox != null && (msg = inbox.pollFirst()) != null) {
             ReferenceCountUtil.release(msg);
         }
     }
