@@ -70,22 +70,34 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        SocketAddress remote = ctx.channel().remoteAddress();
-        clientIp = remote instanceof InetSocketAddress isa && isa.getAddress() != null
-                ? isa.getAddress().getHostAddress() : String.valueOf(remote);
-        downstream = new Http1Downstream(this, ctx, scheme, clientIp);
-        ctx.fireChannelActive();
-    }
-
     /**
      * The client's address as a PROXY protocol header gave it: it replaces the socket's peer (an L4
      * balancer) for every request of this connection. Called before the first request is decoded.
      */
     public void clientAddress(String ip) {
         clientIp = ip;
-        downstream = new Http1Downstream(this, ctx, scheme, clientIp);
+        downstream = null;
+    }
+
+    /** The client's address: the socket's peer unless a PROXY protocol header said otherwise. */
+    private String clientIp() {
+        if (clientIp == null) {
+            SocketAddress remote = ctx.channel().remoteAddress();
+            clientIp = remote instanceof InetSocketAddress isa && isa.getAddress() != null
+                    ? isa.getAddress().getHostAddress() : String.valueOf(remote);
+        }
+        return clientIp;
+    }
+
+    /**
+     * This connection as the exchanges' downstream, made with the first request: a connection that
+     * never completes a request head, like a slowloris, holds neither it nor the address string.
+     */
+    private Http1Downstream downstream() {
+        if (downstream == null) {
+            downstream = new Http1Downstream(this, ctx, scheme, clientIp());
+        }
+        return downstream;
     }
 
     @Override
@@ -147,8 +159,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             ProxyContext context = contexts.get();
-            downstream.begin(request, context.limits());
-            exchange = new Exchange(downstream, context, request);
+            Http1Downstream client = downstream();
+            client.begin(request, context.limits());
+            exchange = new Exchange(client, context, request);
             exchange.start();
         } else if (msg instanceof HttpContent content) {
             if (exchange != null) {
@@ -217,7 +230,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void replyAndClose(HttpResponseStatus status, String reason) {
         ProxyContext context = contexts.get();
-        ExchangeLog log = new ExchangeLog(context.ticker().now(), context.newTrace(), clientIp)
+        ExchangeLog log = new ExchangeLog(context.ticker().now(), context.newTrace(), clientIp())
                 .request(RequestIds.generate(), null, null, false);
         Cause cause = new Cause(Phase.CLIENT_REQUEST, Actor.CLIENT, Signal.CLIENT_FAULT, null);
         FullHttpResponse reply = LocalReply.build(ctx.alloc(),
