@@ -66,6 +66,19 @@ class ProxyProtocolTest {
     }
 
     @Test
+    void aClientThatStallsBeforeItsFirstRequestIsLoggedUnderTheHeadersAddress() {
+        try (RawHttp client = proxy.connect()) {
+            // The header arrives, then half a request head: the 408 is written before any request was read.
+            RawResponse response = client.send("PROXY TCP4 198.51.100.23 127.0.0.1 51000 8080\r\n"
+                    + "GET /stalled HTTP/1.1\r\nHost: te").read();
+
+            assertThat(response.status()).isEqualTo(408);
+            assertThat(proxy.awaitEntry(response).clientIp()).isEqualTo("198.51.100.23");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     void aVersion2HeaderForIpv4AndForIpv6NamesTheClient() throws UnknownHostException {
         try (RawHttp client = proxy.connect()) {
             RawResponse response = client.send(v2("203.0.113.9", "127.0.0.1", 40000, 8080))
