@@ -20,7 +20,9 @@ libs="$(
   { ldd "$root/opt/java/bin/java"; find "$root/opt/java/lib" -name '*.so' -exec ldd {} \; ; } 2>/dev/null \
     | awk '/=> \// {print $3} /^\t\/.*ld-linux/ {print $1}'
   for name in libgcc_s.so.1 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1; do
-    ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ {print $NF; exit}'
+    # awk reads to the end: leaving early would kill ldconfig with SIGPIPE, which pipefail turns into
+    # a failed build (exit 141) whenever ldconfig had not finished writing.
+    ldconfig -p | awk -v n="$name" '!found && $1 == n && /x86-64/ {print $NF; found = 1}'
   done
 )"
 for lib in $(printf '%s\n' "$libs" | sort -u); do
