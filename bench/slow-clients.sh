@@ -42,7 +42,8 @@
 #   departure and the next round  CANDOR_CPUS [1]: the proxy's CPU
 #   LOAD_CPUS [0]: wrk, the crowd and the backend
 #   PROXY [candor]: candor, nginx or haproxy, each with one worker and the same limits (10 s for a
-#   request head, 60 s for an idle client connection)
+#   request head, 60 s for an idle client connection); a list such as "candor nginx haproxy" runs the
+#   benchmark for each in turn, the way to compare them on the same day (the ratios move from day to day)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -60,7 +61,11 @@ LOAD_CPUS="${LOAD_CPUS:-0}"
 PROXY="${PROXY:-candor}"
 WARMUP_CROWDS="${WARMUP_CROWDS:-3}"
 SETTLE="${SETTLE:-5}"
-case "$PROXY" in candor|nginx|haproxy) ;; *) echo "PROXY must be candor, nginx or haproxy" >&2; exit 2 ;; esac
+if [ "$PROXY" != "${PROXY// /}" ]; then   # several proxies: one whole run each, one after the other
+  for p in $PROXY; do PROXY="$p" bash "${BASH_SOURCE[0]}"; echo; done
+  exit 0
+fi
+case "$PROXY" in candor|nginx|haproxy) ;; *) echo "PROXY must be candor, nginx or haproxy, or a list of them" >&2; exit 2 ;; esac
 BACKEND_PORT=$PORT_BASE
 CANDOR_PORT=$((PORT_BASE + 1))
 SINK_PORT=$((PORT_BASE + 2))
