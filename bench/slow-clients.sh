@@ -22,7 +22,9 @@
 #
 # The crowd stands for clients on other machines: it and the two backends only it uses (the slow
 # bodies' sink, a second nginx for the slow readers' 1 MiB) run at the idle scheduling class
-# (chrt --idle), so the CPU they use never delays wrk or wrk's backend on the shared load CPU; the
+# (chrt --idle), so the CPU they use never delays wrk or wrk's backend on the shared load CPU (the
+# other side of this: a faster proxy keeps wrk and its backend busier and starves the crowd, so the
+# crowd presses it less; the report counts the crowd's passes to show it); the
 # crowd's sockets carry an Ethernet segment size and are reset when it leaves (see crowd.py below). The
 # warm-up runs the same mix as the rounds (quiet, then WARMUP_CROWDS crowded periods), so a proxy whose
 # code is compiled while it runs (Candor's JIT) is measured compiled, as it is after its first minutes in
