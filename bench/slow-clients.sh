@@ -43,6 +43,9 @@
 #   WARMUP_CROWDS [3]: crowded warm-up periods  SETTLE [5]: seconds between the crowd's arrival or
 #   departure and the next round  CANDOR_CPUS [1]: the proxy's CPU
 #   LOAD_CPUS [0]: wrk, the crowd and the backend
+#   PACE_MS [0]: milliseconds each wrk connection waits before its next request; 0 loads the proxy
+#   flat out. A paced load leaves the load CPU idle time with every proxy, so the crowd (idle class)
+#   runs as much against a fast proxy as against a slow one
 #   PROXY [candor]: candor, nginx or haproxy, each with one worker and the same limits (10 s for a
 #   request head, 60 s for an idle client connection); a list such as "candor nginx haproxy" runs the
 #   benchmark for each in turn, the way to compare them on the same day (the ratios move from day to day)
@@ -63,6 +66,7 @@ LOAD_CPUS="${LOAD_CPUS:-0}"
 PROXY="${PROXY:-candor}"
 WARMUP_CROWDS="${WARMUP_CROWDS:-3}"
 SETTLE="${SETTLE:-5}"
+PACE_MS="${PACE_MS:-0}"
 if [ "$PROXY" != "${PROXY// /}" ]; then   # several proxies: one whole run each, one after the other
   for p in $PROXY; do PROXY="$p" bash "${BASH_SOURCE[0]}"; echo; done
   exit 0
@@ -345,6 +349,9 @@ done = function(summary, latency, requests)
     summary.errors.status))
 end
 EOF
+if [ "$PACE_MS" != 0 ]; then   # each connection waits PACE_MS between a response and its next request
+  printf 'delay = function() return %s end\n' "$PACE_MS" >>"$tmp/report.lua"
+fi
 
 taskset -c "$LOAD_CPUS" nginx -c "$tmp/nginx.conf" -p "$tmp/nginx" & pids+=($!)
 # The crowd's side stands for machines other than wrk's and the backend's: the crowd, the slow bodies'
