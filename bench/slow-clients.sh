@@ -72,6 +72,7 @@ if [ "$PROXY" != "${PROXY// /}" ]; then   # several proxies: one whole run each,
   exit 0
 fi
 case "$PROXY" in candor|nginx|haproxy) ;; *) echo "PROXY must be candor, nginx or haproxy, or a list of them" >&2; exit 2 ;; esac
+[[ "$PACE_MS" =~ ^[0-9]+$ ]] || { echo "PACE_MS must be a whole number of milliseconds" >&2; exit 2; }
 BACKEND_PORT=$PORT_BASE
 CANDOR_PORT=$((PORT_BASE + 1))
 SINK_PORT=$((PORT_BASE + 2))
@@ -420,9 +421,7 @@ for round in $(seq 1 "$ROUNDS"); do
   log "round $round: $est client connections established before the load"
   r="$(wrk_round "$DURATION")"
   c="$(tail -n 1 "$tmp/crowd-$round.txt")"
-  # The crowd prints a line at each once-a-second pass it makes. At the idle scheduling class it runs
-  # only when wrk and the backend leave the load CPU idle, so a faster proxy can starve it: fewer
-  # passes than seconds means fewer slow bytes and later reconnections than the benchmark intends.
+  # One status line per pass the crowd made; fewer than its seconds alive: it was starved (see the top).
   passes="$(wc -l <"$tmp/crowd-$round.txt")/$((SECONDS - crowd_since))"
   log "round $round crowded: $r; $c passes=$passes"
   echo "crowded $r $c held=$est passes=$passes" >>"$results"
